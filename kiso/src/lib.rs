@@ -1,1 +1,71 @@
-//! kiso
+//! kiso: an asynchronous runtime for Rust, with Tokio's API.
+//!
+//! kiso runs asynchronous Rust: it schedules tasks, runs blocking work on a
+//! pool of threads, and (as the project grows) drives I/O, timers, channels,
+//! sockets, files, processes and signals. Its public API is Tokio 1.54's,
+//! item for item, so a program moves over by changing one line of
+//! `Cargo.toml`:
+//!
+//! ```toml
+//! [dependencies]
+//! tokio = { package = "kiso", version = "0.1", features = ["full"] }
+//! ```
+//!
+//! # Examples
+//!
+//! ```
+//! # #[cfg(all(feature = "macros", feature = "rt"))]
+//! #[kiso::main(flavor = "current_thread")]
+//! async fn main() {
+//!     let handle = kiso::spawn(async { 6 * 7 });
+//!     println!("the answer is {}", handle.await.unwrap());
+//! }
+//! # #[cfg(not(all(feature = "macros", feature = "rt")))]
+//! # fn main() {}
+//! ```
+//!
+//! # Feature flags
+//!
+//! kiso uses Tokio's feature names: `rt`, `rt-multi-thread`, `net`, `time`,
+//! `sync`, `io-util`, `io-std`, `fs`, `process`, `signal`, `macros`,
+//! `test-util`, `parking_lot` (accepted, no effect), and `full` for all but
+//! `test-util`.
+
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub, rust_2018_idioms)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc(test(attr(deny(warnings), allow(unused_variables))))]
+
+#[macro_use]
+mod macros;
+
+#[allow(unused_imports)]
+pub(crate) mod loom;
+
+pub mod task;
+
+cfg_rt! {
+    pub mod runtime;
+    pub use task::spawn;
+}
+
+#[doc(hidden)]
+pub use macros::support;
+
+// `#[kiso::main]` / `#[kiso::test]`: the full versions with a multi-thread
+// runtime available, current-thread-only versions with `rt` alone, and
+// versions that explain the missing feature without `rt`.
+#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
+#[doc(inline)]
+pub use kiso_macros::{main, test};
+
+#[cfg(all(feature = "macros", feature = "rt", not(feature = "rt-multi-thread")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
+#[doc(inline)]
+pub use kiso_macros::{main_rt as main, test_rt as test};
+
+#[cfg(all(feature = "macros", not(feature = "rt")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
+#[doc(inline)]
+pub use kiso_macros::{main_fail as main, test_fail as test};

@@ -1,0 +1,246 @@
+//! The pool's threads, queue and shutdown.
+//!
+//! Threads are started on demand, up to the cap, when a task arrives and no
+//! thread is idle; an idle thread exits after the keep-alive. Shutdown marks
+//! the pool closed, cancels queued tasks that have not started, and waits
+//! (up to a timeout) for running ones to finish.
+
+use crate::loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+use crate::runtime::handle::HandleInner;
+use crate::runtime::task::Notified;
+use crate::runtime::{context, Callback, ThreadNameFn};
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// What the builder configures.
+pub(crate) struct Config {
+    pub(crate) thread_name: ThreadNameFn,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) after_start: Option<Callback>,
+    pub(crate) before_stop: Option<Callback>,
+    pub(crate) thread_cap: usize,
+    pub(crate) keep_alive: Duration,
+}
+
+/// Owned by the runtime; dropping it shuts the pool down and waits for
+/// running tasks.
+pub(crate) struct BlockingPool {
+    spawner: Spawner,
+}
+
+/// Cheap handle to push work to the pool.
+#[derive(Clone)]
+pub(crate) struct Spawner {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shared: Mutex<Shared>,
+    /// Idle threads wait here.
+    work: Condvar,
+    /// Shutdown waits here for the last thread.
+    exited: Condvar,
+    config: Config,
+}
+
+struct Shared {
+    queue: VecDeque<Notified>,
+    num_threads: usize,
+    num_idle: usize,
+    /// Wake-ups sent to idle threads and not yet taken.
+    num_notify: usize,
+    shutdown: bool,
+    next_thread_id: usize,
+    threads: HashMap<usize, std::thread::JoinHandle<()>>,
+}
+
+impl BlockingPool {
+    pub(crate) fn new(config: Config) -> BlockingPool {
+        let inner = Arc::new(Inner {
+            shared: Mutex::new(Shared {
+                queue: VecDeque::new(),
+                num_threads: 0,
+                num_idle: 0,
+                num_notify: 0,
+                shutdown: false,
+                next_thread_id: 0,
+                threads: HashMap::new(),
+            }),
+            work: Condvar::new(),
+            exited: Condvar::new(),
+            config,
+        });
+        BlockingPool { spawner: Spawner { inner } }
+    }
+
+    pub(crate) fn spawner(&self) -> &Spawner {
+        &self.spawner
+    }
+
+    /// Closes the pool, cancels queued tasks and waits for running ones, for
+    /// at most `timeout` (`None`: as long as it takes). Later calls return at
+    /// once.
+    pub(crate) fn shutdown(&mut self, timeout: Option<Duration>) {
+        let inner = &self.spawner.inner;
+        let mut shared = inner.lock();
+        if shared.shutdown {
+            return;
+        }
+        shared.shutdown = true;
+        inner.work.notify_all();
+        let deadline = timeout.map(|t| Instant::now() + t);
+        while shared.num_threads > 0 {
+            shared = match deadline {
+                None => inner.exited.wait(shared).unwrap_or_else(|e| e.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        // Threads still running blocking code are left to
+                        // finish in the background.
+                        return;
+                    }
+                    inner.exited.wait_timeout(shared, d - now).unwrap_or_else(|e| e.into_inner()).0
+                }
+            };
+        }
+        let threads: Vec<_> = shared.threads.drain().map(|(_, h)| h).collect();
+        drop(shared);
+        // Every thread is past its last user callback; joining only waits
+        // for it to return.
+        for t in threads {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for BlockingPool {
+    fn drop(&mut self) {
+        self.shutdown(None);
+    }
+}
+
+impl fmt::Debug for BlockingPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingPool").finish_non_exhaustive()
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        crate::loom::lock(&self.shared)
+    }
+}
+
+impl Spawner {
+    /// Queues a blocking task, starting a thread if none is idle. After
+    /// shutdown the task is cancelled instead.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the pool has no thread and the OS refuses to start one.
+    pub(crate) fn spawn(&self, task: Notified, handle: &std::sync::Arc<HandleInner>) {
+        let inner = &self.inner;
+        let mut shared = inner.lock();
+        if shared.shutdown {
+            drop(shared);
+            task.shutdown();
+            return;
+        }
+        shared.queue.push_back(task);
+        if shared.num_idle > shared.num_notify {
+            shared.num_notify += 1;
+            inner.work.notify_one();
+            return;
+        }
+        if shared.num_threads >= inner.config.thread_cap {
+            // At the cap: a busy thread picks the task up when it is free.
+            return;
+        }
+        let id = shared.next_thread_id;
+        shared.next_thread_id += 1;
+        let mut builder = std::thread::Builder::new().name((inner.config.thread_name)());
+        if let Some(size) = inner.config.stack_size {
+            builder = builder.stack_size(size);
+        }
+        let pool = self.clone();
+        let handle = handle.clone();
+        match builder.spawn(move || pool.run(id, handle)) {
+            Ok(join) => {
+                shared.num_threads += 1;
+                shared.threads.insert(id, join);
+            }
+            Err(e) => {
+                if shared.num_threads == 0 {
+                    // Nobody could ever run the task.
+                    let task = shared.queue.pop_back();
+                    drop(shared);
+                    drop(task);
+                    panic!("the OS refused to start a blocking-pool thread: {e}");
+                }
+                // Existing threads will get to it.
+            }
+        }
+    }
+
+    /// A pool thread's life.
+    fn run(self, id: usize, handle: std::sync::Arc<HandleInner>) {
+        let inner = &self.inner;
+        if let Some(f) = &inner.config.after_start {
+            f();
+        }
+        {
+            let _enter = context::set_current(&handle);
+            let mut shared = inner.lock();
+            'life: loop {
+                while let Some(task) = shared.queue.pop_front() {
+                    let shutdown = shared.shutdown;
+                    drop(shared);
+                    if shutdown {
+                        task.shutdown();
+                    } else {
+                        task.run();
+                    }
+                    shared = inner.lock();
+                }
+                if shared.shutdown {
+                    break 'life;
+                }
+                shared.num_idle += 1;
+                loop {
+                    let (guard, res) = inner
+                        .work
+                        .wait_timeout(shared, inner.config.keep_alive)
+                        .unwrap_or_else(|e| e.into_inner());
+                    shared = guard;
+                    if shared.num_notify > 0 {
+                        // Our wake-up: the spawner counted us as busy again.
+                        shared.num_notify -= 1;
+                        shared.num_idle -= 1;
+                        continue 'life;
+                    }
+                    if shared.shutdown {
+                        // Cancel what is still queued, then leave.
+                        shared.num_idle -= 1;
+                        continue 'life;
+                    }
+                    if res.timed_out() {
+                        // Keep-alive expired: leave, detached.
+                        shared.num_idle -= 1;
+                        shared.threads.remove(&id);
+                        break 'life;
+                    }
+                }
+            }
+            drop(shared);
+        }
+        if let Some(f) = &inner.config.before_stop {
+            f();
+        }
+        let mut shared = inner.lock();
+        shared.num_threads -= 1;
+        if shared.num_threads == 0 {
+            inner.exited.notify_all();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Per-thread runtime state: which runtime is entered, whether this thread is
+//! driving one, which scheduler core it holds and which task it polls.
+//!
+//! Every slot is a `const`-initialised `Cell` of plain data, with no
+//! destructor, so each access is a few instructions and works even while the
+//! thread's other thread-locals are being torn down.
+
+use crate::runtime::handle::HandleInner;
+use crate::runtime::task::Id;
+use std::cell::Cell;
+use std::marker::PhantomData;
+use std::ptr;
+
+std::thread_local! {
+    /// The runtime entered with `enter` / `block_on`, as `Arc::as_ptr`. The
+    /// guard that set it keeps a `Handle` borrowed, so the pointer is live.
+    static CURRENT: Cell<*const HandleInner> = const { Cell::new(ptr::null()) };
+    /// How many `enter` guards are alive, to catch out-of-order drops.
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// True while this thread is inside `block_on` (or is a runtime worker):
+    /// blocking on another runtime here would deadlock.
+    static DRIVING: Cell<bool> = const { Cell::new(false) };
+    /// The scheduler core held by this thread (`current_thread::Context`).
+    static SCHEDULER: Cell<*const ()> = const { Cell::new(ptr::null()) };
+    /// The id of the task being polled.
+    static TASK_ID: Cell<Option<Id>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with the entered runtime's handle, if any.
+pub(crate) fn with_current<R>(f: impl FnOnce(Option<&HandleInner>) -> R) -> R {
+    let p = CURRENT.with(Cell::get);
+    // SAFETY: a non-null pointer was set by a live guard, which keeps the
+    // handle alive until it restores the previous value.
+    f(unsafe { p.as_ref() })
+}
+
+/// Restores the previously entered runtime on drop.
+#[derive(Debug)]
+pub(crate) struct SetCurrentGuard {
+    prev: *const HandleInner,
+    depth: usize,
+}
+
+/// Enters `handle` on this thread until the guard drops.
+pub(crate) fn set_current(handle: &HandleInner) -> SetCurrentGuard {
+    let prev = CURRENT.with(|c| c.replace(handle));
+    let depth = DEPTH.with(|d| {
+        let n = d.get() + 1;
+        d.set(n);
+        n
+    });
+    SetCurrentGuard { prev, depth }
+}
+
+impl Drop for SetCurrentGuard {
+    fn drop(&mut self) {
+        let depth = DEPTH.with(Cell::get);
+        if depth != self.depth {
+            if !std::thread::panicking() {
+                panic!(
+                    "runtime `EnterGuard`s were dropped out of order: drop each guard \
+                     before the one created before it"
+                );
+            }
+            return;
+        }
+        DEPTH.with(|d| d.set(depth - 1));
+        CURRENT.with(|c| c.set(self.prev));
+    }
+}
+
+/// Marks this thread as driving a runtime; restores the mark on drop.
+pub(crate) struct DrivingGuard {
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Marks the thread as driving a runtime.
+///
+/// # Panics
+///
+/// Panics, at the caller's location, if the thread already drives one: a
+/// thread that runs asynchronous tasks must not block on another future.
+#[track_caller]
+pub(crate) fn enter_driving() -> DrivingGuard {
+    if DRIVING.with(|d| d.replace(true)) {
+        panic!(
+            "cannot start a runtime from within a runtime: `block_on` (or another blocking \
+             call) was used on a thread that is already driving asynchronous tasks. \
+             Await the future instead, or run the blocking work with `spawn_blocking`."
+        );
+    }
+    DrivingGuard { _not_send: PhantomData }
+}
+
+/// Whether this thread is inside `block_on` or is a runtime worker.
+#[allow(dead_code)]
+pub(crate) fn is_driving() -> bool {
+    DRIVING.with(Cell::get)
+}
+
+impl Drop for DrivingGuard {
+    fn drop(&mut self) {
+        DRIVING.with(|d| d.set(false));
+    }
+}
+
+/// Clears the driving mark for a while (the thread stops running tasks,
+/// e.g. a blocking-pool thread); restores it on drop.
+#[allow(dead_code)]
+pub(crate) struct ExitDriving(bool);
+
+#[allow(dead_code)]
+pub(crate) fn exit_driving() -> ExitDriving {
+    ExitDriving(DRIVING.with(|d| d.replace(false)))
+}
+
+impl Drop for ExitDriving {
+    fn drop(&mut self) {
+        DRIVING.with(|d| d.set(self.0));
+    }
+}
+
+/// The scheduler core held by this thread.
+pub(crate) fn scheduler() -> *const () {
+    SCHEDULER.with(Cell::get)
+}
+
+/// Sets the scheduler core pointer; returns the previous one.
+pub(crate) fn set_scheduler(p: *const ()) -> *const () {
+    SCHEDULER.with(|s| s.replace(p))
+}
+
+/// Restores the previous task id on drop.
+pub(crate) struct TaskIdGuard(Option<Id>);
+
+pub(crate) fn set_current_task_id(id: Option<Id>) -> TaskIdGuard {
+    TaskIdGuard(TASK_ID.try_with(|t| t.replace(id)).unwrap_or(None))
+}
+
+impl Drop for TaskIdGuard {
+    fn drop(&mut self) {
+        let _ = TASK_ID.try_with(|t| t.set(self.0));
+    }
+}
+
+pub(crate) fn current_task_id() -> Option<Id> {
+    TASK_ID.try_with(Cell::get).unwrap_or(None)
+}

@@ -1,0 +1,349 @@
+//! `Handle`: a cloneable reference to a runtime.
+
+use crate::runtime::blocking::{self, BlockingTask, Spawner};
+use crate::runtime::scheduler::current_thread;
+use crate::runtime::task::{self, JoinHandle};
+use crate::runtime::{context, Id, RuntimeFlavor};
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// What a runtime shares between its handles, tasks and threads.
+pub(crate) struct HandleInner {
+    pub(crate) shared: current_thread::Shared,
+    pub(crate) blocking: Spawner,
+    pub(crate) flavor: RuntimeFlavor,
+    pub(crate) id: Id,
+    pub(crate) name: Option<String>,
+}
+
+impl HandleInner {
+    pub(crate) fn current_thread(&self) -> &current_thread::Shared {
+        &self.shared
+    }
+}
+
+/// A handle to a runtime: spawn tasks on it, enter it, or block on a future
+/// with it, from any thread.
+///
+/// Handles are cheap to clone and can be sent to other threads. A handle
+/// does not keep the runtime running: once the [`Runtime`](crate::runtime::Runtime)
+/// is dropped, tasks spawned through a handle are cancelled at once.
+///
+/// # Examples
+///
+/// ```
+/// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+/// let handle = rt.handle().clone();
+///
+/// let join = std::thread::spawn(move || handle.spawn(async { 1 + 1 }))
+///     .join()
+///     .unwrap();
+/// assert_eq!(rt.block_on(join).unwrap(), 2);
+/// ```
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) inner: Arc<HandleInner>,
+}
+
+/// Keeps a runtime entered on this thread; see [`Handle::enter`].
+///
+/// While it lives, [`Handle::current`] and [`spawn`](crate::spawn) use this
+/// runtime. Guards must be dropped in the reverse order of their creation.
+#[must_use = "the runtime is only entered while the guard is alive"]
+pub struct EnterGuard<'a> {
+    _guard: context::SetCurrentGuard,
+    _handle: PhantomData<&'a Handle>,
+}
+
+// SAFETY: the guard is `!Send` (it restores this thread's context) through
+// `SetCurrentGuard`'s raw pointer; sharing a reference to it exposes no
+// method at all.
+unsafe impl Sync for EnterGuard<'_> {}
+
+impl fmt::Debug for EnterGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnterGuard").finish_non_exhaustive()
+    }
+}
+
+/// The error [`Handle::try_current`] returns outside a runtime.
+pub struct TryCurrentError {
+    kind: TryCurrentErrorKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TryCurrentErrorKind {
+    NoContext,
+    #[allow(dead_code)]
+    ThreadLocalDestroyed,
+}
+
+impl TryCurrentError {
+    /// Returns true if the call failed because no runtime is entered on this
+    /// thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = kiso::runtime::Handle::try_current().unwrap_err();
+    /// assert!(err.is_missing_context());
+    /// ```
+    pub fn is_missing_context(&self) -> bool {
+        self.kind == TryCurrentErrorKind::NoContext
+    }
+
+    /// Returns true if the call failed because the thread is exiting and its
+    /// runtime context is gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = kiso::runtime::Handle::try_current().unwrap_err();
+    /// assert!(!err.is_thread_local_destroyed());
+    /// ```
+    pub fn is_thread_local_destroyed(&self) -> bool {
+        self.kind == TryCurrentErrorKind::ThreadLocalDestroyed
+    }
+}
+
+const NO_CONTEXT: &str = "there is no reactor running, must be called from the context of a kiso \
+     (Tokio 1.x compatible) runtime: inside `block_on`, a spawned task, or while an \
+     `EnterGuard` is alive";
+
+impl fmt::Debug for TryCurrentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            TryCurrentErrorKind::NoContext => f.write_str("TryCurrentError::NoContext"),
+            TryCurrentErrorKind::ThreadLocalDestroyed => f.write_str("TryCurrentError::ThreadLocalDestroyed"),
+        }
+    }
+}
+
+impl fmt::Display for TryCurrentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            TryCurrentErrorKind::NoContext => f.write_str(NO_CONTEXT),
+            TryCurrentErrorKind::ThreadLocalDestroyed => f.write_str(
+                "the runtime context of this thread has been destroyed (the thread is exiting)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TryCurrentError {}
+
+impl Handle {
+    /// Enters the runtime on this thread until the returned guard is dropped.
+    ///
+    /// Functions that need a runtime context, such as [`spawn`](crate::spawn)
+    /// and [`Handle::current`], then use this runtime. Entering does not run
+    /// anything: tasks still run where the runtime is driven.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// let join = {
+    ///     let _guard = rt.handle().enter();
+    ///     kiso::spawn(async { "spawned from outside" })
+    /// };
+    /// assert_eq!(rt.block_on(join).unwrap(), "spawned from outside");
+    /// ```
+    pub fn enter(&self) -> EnterGuard<'_> {
+        EnterGuard { _guard: context::set_current(&self.inner), _handle: PhantomData }
+    }
+
+    /// Returns a handle to the runtime entered on this thread.
+    ///
+    /// # Panics
+    ///
+    /// Panics, naming the caller's location, if no runtime is entered: call
+    /// it from within `block_on`, a spawned task, or while an [`EnterGuard`]
+    /// lives. [`Handle::try_current`] does not panic.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// rt.block_on(async {
+    ///     let handle = kiso::runtime::Handle::current();
+    ///     let join = std::thread::spawn(move || handle.spawn(async { 7 })).join().unwrap();
+    ///     assert_eq!(join.await.unwrap(), 7);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn current() -> Handle {
+        match Handle::try_current() {
+            Ok(h) => h,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Returns a handle to the runtime entered on this thread, or an error if
+    /// there is none.
+    ///
+    /// # Errors
+    ///
+    /// [`TryCurrentError`] when no runtime is entered on this thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(kiso::runtime::Handle::try_current().is_err());
+    ///
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// assert!(kiso::runtime::Handle::try_current().is_ok());
+    /// ```
+    pub fn try_current() -> Result<Handle, TryCurrentError> {
+        context::with_current(|h| match h {
+            Some(inner) => {
+                let ptr = inner as *const HandleInner;
+                // SAFETY: the pointer came from `Arc::as_ptr` of a handle that
+                // the entering guard keeps alive; we take a new strong count.
+                let inner = unsafe {
+                    Arc::increment_strong_count(ptr);
+                    Arc::from_raw(ptr)
+                };
+                Ok(Handle { inner })
+            }
+            None => Err(TryCurrentError { kind: TryCurrentErrorKind::NoContext }),
+        })
+    }
+
+    /// Spawns a future onto the runtime and returns its [`JoinHandle`].
+    ///
+    /// The task starts running right away if the runtime is driven
+    /// (a `current_thread` runtime runs tasks while some thread is in
+    /// [`Runtime::block_on`](crate::runtime::Runtime::block_on)), even if
+    /// the handle is never awaited. Dropping the `JoinHandle` detaches the
+    /// task. If the runtime has shut down, the task is cancelled at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// let join = rt.handle().spawn(async { 40 + 2 });
+    /// assert_eq!(rt.block_on(join).unwrap(), 42);
+    /// ```
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.spawn_with_id(future, task::Id::next())
+    }
+
+    pub(crate) fn spawn_with_id<F>(&self, future: F, id: task::Id) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        current_thread::spawn(&self.inner, future, id)
+    }
+
+    /// Runs a blocking function on the runtime's blocking pool and returns a
+    /// [`JoinHandle`] to its result.
+    ///
+    /// See [`task::spawn_blocking`](crate::task::spawn_blocking) for details.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// let join = rt.handle().spawn_blocking(|| std::thread::current().name().map(str::to_owned));
+    /// assert!(rt.block_on(join).unwrap().is_some());
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (task, join) = task::new_unowned(BlockingTask::new(func), blocking::BlockingSchedule, task::Id::next());
+        self.inner.blocking.spawn(task, &self.inner);
+        join
+    }
+
+    /// Runs a future to completion on the current thread, with this runtime
+    /// entered.
+    ///
+    /// The thread is blocked until the future completes. Unlike
+    /// [`Runtime::block_on`](crate::runtime::Runtime::block_on), on a
+    /// `current_thread` runtime this does not run the runtime's other tasks:
+    /// they run only where `Runtime::block_on` drives the runtime. Spawning
+    /// from within the future works as usual.
+    ///
+    /// # Panics
+    ///
+    /// Panics, naming the caller's location, if called from within an
+    /// asynchronous execution context (inside `block_on` or a runtime
+    /// thread): blocking there would stall the tasks the thread runs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// let handle = rt.handle().clone();
+    /// let out = std::thread::spawn(move || handle.block_on(async { 5 })).join().unwrap();
+    /// assert_eq!(out, 5);
+    /// ```
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _driving = context::enter_driving();
+        let _enter = self.enter();
+        crate::runtime::park::block_on(future)
+    }
+
+    /// Returns the flavor of the runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::runtime::{Builder, RuntimeFlavor};
+    ///
+    /// let rt = Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    /// ```
+    pub fn runtime_flavor(&self) -> RuntimeFlavor {
+        self.inner.flavor
+    }
+
+    /// Returns the runtime's [`Id`], unique in this process.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// println!("runtime {}", rt.handle().id());
+    /// ```
+    pub fn id(&self) -> Id {
+        self.inner.id
+    }
+
+    /// Returns the name given with [`Builder::name`](crate::runtime::Builder::name),
+    /// if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().name("edge").build().unwrap();
+    /// assert_eq!(rt.handle().name(), Some("edge"));
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("id", &self.inner.id)
+            .field("flavor", &self.inner.flavor)
+            .field("name", &self.inner.name)
+            .finish()
+    }
+}

@@ -1,0 +1,386 @@
+//! The current-thread scheduler.
+//!
+//! All tasks run on the thread that calls `Runtime::block_on`, which holds the
+//! scheduler's [`Core`] (run queue, owner list, driver) while it drives the
+//! block-on future and the tasks in turn. Other threads reach the runtime
+//! through the remote stacks of [`Shared`] and wake the core's parker.
+//!
+//! Tasks spawned or woken on the core's own thread go straight to the local
+//! FIFO queue and owner list, with no atomic operation besides the task's own
+//! state word. Remote spawns are bound to the owner list when the core takes
+//! them from the stack, so the list needs no lock.
+
+use crate::loom::sync::atomic::{AtomicBool, Ordering::*};
+use crate::loom::sync::Mutex;
+use crate::runtime::{context, ParkHooks};
+use crate::runtime::handle::HandleInner;
+use crate::runtime::park::{ParkInner, Unparker};
+use crate::runtime::scheduler::inject::Stack;
+use crate::runtime::scheduler::local_queue::LocalQueue;
+use crate::runtime::task::list::OwnedList;
+use crate::runtime::task::{self, Header, Id, JoinHandle, Notified, RawTask, Schedule};
+use crate::task::coop;
+use std::cell::{Cell, UnsafeCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::ptr::{self, NonNull};
+use std::sync::Arc;
+use std::task::{Poll, Wake, Waker};
+
+/// Scheduler settings from the builder.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Config {
+    pub(crate) event_interval: u32,
+    pub(crate) global_queue_interval: u32,
+}
+
+/// The part every thread may touch.
+pub(crate) struct Shared {
+    spawned: Stack,
+    woken: Stack,
+    core: Mutex<Option<Box<Core>>>,
+    /// Threads in `block_on` waiting for the core to be free.
+    core_waiters: Mutex<Vec<Waker>>,
+    block_on: Arc<BlockOnWaker>,
+    config: Config,
+    hooks: ParkHooks,
+}
+
+/// Wakes the future passed to `block_on`.
+struct BlockOnWaker {
+    woken: AtomicBool,
+    unparker: Unparker,
+}
+
+impl Wake for BlockOnWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Release);
+        self.unparker.unpark();
+    }
+}
+
+/// The part only the driving thread touches.
+pub(crate) struct Core {
+    queue: LocalQueue,
+    owned: UnsafeCell<OwnedList>,
+    tick: Cell<u32>,
+    park: Arc<ParkInner>,
+}
+
+// SAFETY: the core moves between threads only as a whole, through the
+// `Shared::core` mutex; the tasks it points to are `Send` by the task
+// protocol.
+unsafe impl Send for Core {}
+
+/// What `context::scheduler()` points to while a thread holds the core.
+struct Context<'a> {
+    handle: *const HandleInner,
+    core: &'a Core,
+}
+
+/// Restores the previous scheduler context on drop.
+struct ContextGuard(*const ());
+
+impl Drop for ContextGuard {
+    fn drop(&mut self) {
+        context::set_scheduler(self.0);
+    }
+}
+
+fn enter_context(cx: &Context<'_>) -> ContextGuard {
+    ContextGuard(context::set_scheduler(cx as *const Context<'_> as *const ()))
+}
+
+/// The core this thread holds for `handle`, if any.
+fn local_core(handle: &HandleInner) -> Option<&Core> {
+    let p = context::scheduler() as *const Context<'_>;
+    // SAFETY: a non-null pointer was set by `enter_context` on this thread
+    // and stays valid until its guard restores the previous value.
+    let cx = unsafe { p.as_ref() }?;
+    ptr::eq(cx.handle, handle).then_some(cx.core)
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config, hooks: ParkHooks) -> Shared {
+        let park = Arc::new(ParkInner::new());
+        let unparker = Unparker(park.clone());
+        let core = Core {
+            queue: LocalQueue::new(),
+            owned: UnsafeCell::new(OwnedList::new()),
+            tick: Cell::new(0),
+            park,
+        };
+        Shared {
+            spawned: Stack::new(),
+            woken: Stack::new(),
+            core: Mutex::new(Some(Box::new(core))),
+            core_waiters: Mutex::new(Vec::new()),
+            block_on: Arc::new(BlockOnWaker { woken: AtomicBool::new(false), unparker }),
+            config,
+            hooks,
+        }
+    }
+
+    fn unpark(&self) {
+        self.block_on.unparker.unpark();
+    }
+
+    fn take_core(&self) -> Option<Box<Core>> {
+        crate::loom::lock(&self.core).take()
+    }
+
+    fn return_core(&self, core: Box<Core>) {
+        *crate::loom::lock(&self.core) = Some(core);
+        let waiters = std::mem::take(&mut *crate::loom::lock(&self.core_waiters));
+        for w in waiters {
+            w.wake();
+        }
+    }
+
+    /// Wakes the driving thread's `block_on` loop so it re-polls its future
+    /// (used to stop a worker).
+    pub(crate) fn wake_block_on(&self) {
+        self.block_on.wake_by_ref();
+    }
+}
+
+impl Core {
+    /// # Safety
+    ///
+    /// No other reference to the owner list may be alive; every caller is a
+    /// short, non-reentrant list operation on the driving thread.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn owned(&self) -> &mut OwnedList {
+        // SAFETY: per the caller.
+        unsafe { &mut *self.owned.get() }
+    }
+
+    /// Adds a new task to the owner list and the run queue. `raw` carries
+    /// the list's reference and the `Notified` one.
+    fn bind(&self, raw: RawTask) {
+        // SAFETY: a short list operation.
+        match unsafe { self.owned() }.push(raw) {
+            // SAFETY: the second reference is the `Notified`.
+            Ok(()) => self.queue.push(unsafe { Notified::from_raw(raw.header_ptr()) }),
+            Err(raw) => reject(raw),
+        }
+    }
+
+    /// Moves everything from the remote stacks to the local queue.
+    fn pull_remote(&self, shared: &Shared) -> bool {
+        let mut any = false;
+        if !shared.spawned.is_empty() {
+            for raw in shared.spawned.take() {
+                self.bind(raw);
+                any = true;
+            }
+        }
+        if !shared.woken.is_empty() {
+            for raw in shared.woken.take() {
+                // SAFETY: the stack held the task's `Notified`.
+                self.queue.push(unsafe { Notified::from_raw(raw.header_ptr()) });
+                any = true;
+            }
+        }
+        any
+    }
+
+    fn next_task(&self, shared: &Shared) -> Option<Notified> {
+        let tick = self.tick.get().wrapping_add(1);
+        self.tick.set(tick);
+        if tick % shared.config.global_queue_interval == 0 {
+            self.pull_remote(shared);
+        }
+        match self.queue.pop() {
+            Some(t) => Some(t),
+            None if self.pull_remote(shared) => self.queue.pop(),
+            None => None,
+        }
+    }
+}
+
+/// A new task that cannot be accepted (the runtime is shutting down): cancel
+/// it where we are. `raw` carries two references.
+fn reject(raw: RawTask) {
+    // SAFETY: `shutdown` consumes one of our references...
+    unsafe { raw.shutdown() };
+    // ...and this drops the other.
+    raw.drop_reference();
+}
+
+/// Spawns `future` on the runtime.
+pub(crate) fn spawn<F>(handle: &Arc<HandleInner>, future: F, id: Id) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let (raw, join) = task::new_task(future, handle.clone(), id);
+    match local_core(handle) {
+        Some(core) => core.bind(raw),
+        None => {
+            let shared = handle.current_thread();
+            match shared.spawned.push(raw) {
+                Ok(()) => shared.unpark(),
+                Err(raw) => reject(raw),
+            }
+        }
+    }
+    join
+}
+
+impl Schedule for Arc<HandleInner> {
+    fn schedule(&self, task: Notified) {
+        if let Some(core) = local_core(self) {
+            core.queue.push(task);
+            return;
+        }
+        let shared = self.current_thread();
+        match shared.woken.push(task.into_raw()) {
+            Ok(()) => shared.unpark(),
+            // Shut down: the task is cancelled already; drop the reference.
+            // SAFETY: the stack gave back the `Notified` we pushed.
+            Err(raw) => drop(unsafe { Notified::from_raw(raw.header_ptr()) }),
+        }
+    }
+
+    fn release(&self, task: &Header) -> bool {
+        match local_core(self) {
+            // SAFETY: a short list operation.
+            Some(core) => unsafe { core.owned() }.remove(NonNull::from(task)),
+            // A task rejected at spawn on another thread was never listed.
+            None => false,
+        }
+    }
+}
+
+/// Puts the core back (and wakes threads waiting for it) even if a task or
+/// the future panics.
+struct CoreGuard<'a> {
+    shared: &'a Shared,
+    core: Option<Box<Core>>,
+}
+
+impl Drop for CoreGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(core) = self.core.take() {
+            self.shared.return_core(core);
+        }
+    }
+}
+
+/// Drives `future` to completion on this thread, running the runtime's tasks
+/// while it waits. If another thread drives the runtime, waits for the core
+/// while polling `future` on its own.
+pub(crate) fn block_on<F: Future>(handle: &Arc<HandleInner>, future: F) -> F::Output {
+    let shared = handle.current_thread();
+    let mut future = std::pin::pin!(future);
+    let mut parker: Option<(Arc<ParkInner>, Waker)> = None;
+    loop {
+        if let Some(core) = shared.take_core() {
+            let guard = CoreGuard { shared, core: Some(core) };
+            return run(handle, guard.core.as_deref().expect("core present"), future.as_mut());
+        }
+        // Someone else drives the runtime: poll our future on our own, and
+        // ask to be woken when the core is free.
+        let (park, waker) = parker.get_or_insert_with(|| {
+            let p = Arc::new(ParkInner::new());
+            (p.clone(), Waker::from(p))
+        });
+        {
+            let mut waiters = crate::loom::lock(&shared.core_waiters);
+            if !waiters.iter().any(|w| w.will_wake(waker)) {
+                waiters.push(waker.clone());
+            }
+        }
+        if crate::loom::lock(&shared.core).is_some() {
+            continue;
+        }
+        let mut cx = std::task::Context::from_waker(waker);
+        if let Poll::Ready(out) = coop::budget(|| future.as_mut().poll(&mut cx)) {
+            return out;
+        }
+        park.park();
+    }
+}
+
+fn run<F: Future>(handle: &Arc<HandleInner>, core: &Core, mut future: Pin<&mut F>) -> F::Output {
+    let shared = handle.current_thread();
+    let cx = Context { handle: Arc::as_ptr(handle), core };
+    let _cx = enter_context(&cx);
+    let waker = Waker::from(shared.block_on.clone());
+    let mut task_cx = std::task::Context::from_waker(&waker);
+    let woken = &shared.block_on.woken;
+    woken.store(true, Relaxed);
+    'outer: loop {
+        if woken.swap(false, AcqRel) {
+            if let Poll::Ready(out) = coop::budget(|| future.as_mut().poll(&mut task_cx)) {
+                return out;
+            }
+        }
+        for _ in 0..shared.config.event_interval {
+            let Some(task) = core.next_task(shared) else {
+                if !woken.load(Acquire) {
+                    // Nothing to do: sleep until a remote spawn or wake, or
+                    // the block-on future's waker, unparks us.
+                    if let Some(f) = &shared.hooks.before_park {
+                        f();
+                    }
+                    core.park.park();
+                    if let Some(f) = &shared.hooks.after_unpark {
+                        f();
+                    }
+                }
+                continue 'outer;
+            };
+            coop::budget(|| task.run());
+        }
+        // Every `event_interval` tasks the loop comes back here, where the
+        // I/O and timer drivers will be polled without blocking; it also
+        // re-checks the block-on future.
+    }
+}
+
+/// Cancels every task and drops every future, exactly once. Runs at runtime
+/// drop, on the dropping thread, with the runtime entered.
+pub(crate) fn shutdown(handle: &Arc<HandleInner>) {
+    let shared = handle.current_thread();
+    let Some(core) = shared.take_core() else {
+        // The core is held by a thread that is unwinding; it cannot be
+        // reached, and its tasks are leaked rather than dropped twice.
+        return;
+    };
+    let cx = Context { handle: Arc::as_ptr(handle), core: &core };
+    let _cx = enter_context(&cx);
+    // SAFETY: short list operation.
+    unsafe { core.owned() }.close();
+    for raw in shared.spawned.close() {
+        reject(raw);
+    }
+    for raw in shared.woken.close() {
+        // SAFETY: the stack held the task's `Notified`.
+        drop(unsafe { Notified::from_raw(raw.header_ptr()) });
+    }
+    loop {
+        // Dropping a future may wake or spawn other tasks: repeat until the
+        // list and the queue are both empty.
+        // SAFETY: short list operation; `shutdown` may re-enter the list
+        // (through `release`) only after `pop` returned.
+        while let Some(raw) = unsafe { core.owned() }.pop() {
+            // SAFETY: we took over the list's reference.
+            unsafe { raw.shutdown() };
+        }
+        let mut drained = false;
+        while let Some(task) = core.queue.pop() {
+            drop(task);
+            drained = true;
+        }
+        // SAFETY: short list operation.
+        if !drained && unsafe { core.owned() }.len() == 0 {
+            break;
+        }
+    }
+}
