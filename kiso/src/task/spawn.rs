@@ -42,22 +42,20 @@ where
     F::Output: Send + 'static,
 {
     let id = task::Id::next();
-    context::with_current(|inner| match inner {
-        Some(inner) => {
-            // Borrow the entered handle's `Arc` without touching its count;
-            // the task clones it once for itself.
-            // SAFETY: the pointer is `Arc::as_ptr` of a handle kept alive by
-            // the guard that entered it; `ManuallyDrop` gives the count back
-            // untouched.
-            let arc = ManuallyDrop::new(unsafe { Arc::from_raw(inner as *const HandleInner) });
-            crate::runtime::scheduler::current_thread::spawn(&arc, future, id)
-        }
-        None => panic!(
+    let Some(inner) = context::with_current(|h| h.map(|h| h as *const HandleInner)) else {
+        panic!(
             "`spawn` called outside of a runtime: it must be called from the context of a \
              kiso (Tokio 1.x compatible) runtime, inside `block_on`, a task, or while an \
              `EnterGuard` is alive"
-        ),
-    })
+        )
+    };
+    // Borrow the entered handle's `Arc` without touching its count; the task
+    // clones it once for itself.
+    // SAFETY: the pointer is `Arc::as_ptr` of a handle kept alive by the
+    // guard that entered it, which outlives this call; `ManuallyDrop` gives
+    // the count back untouched.
+    let arc = ManuallyDrop::new(unsafe { Arc::from_raw(inner) });
+    crate::runtime::scheduler::current_thread::spawn(&arc, future, id)
 }
 
 /// Runs a blocking function on a thread of the runtime's blocking pool and

@@ -1,0 +1,80 @@
+//! Helpers shared by kiso's integration tests (included with `mod support;`).
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+/// Upper bound for anything a test waits on, so a bug fails instead of
+/// hanging CI.
+pub const LIMIT: Duration = Duration::from_secs(20);
+
+/// Counts how many times it is dropped.
+pub struct DropCounter(pub Arc<AtomicUsize>);
+
+impl Drop for DropCounter {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A one-shot flag a future can wait on, set from anywhere.
+#[derive(Clone, Default)]
+pub struct Flag(Arc<Mutex<(bool, Option<Waker>)>>);
+
+impl Flag {
+    pub fn new() -> Flag {
+        Flag::default()
+    }
+
+    pub fn set(&self) {
+        let waker = {
+            let mut g = self.0.lock().unwrap();
+            g.0 = true;
+            g.1.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    pub fn wait(&self) -> FlagWait {
+        FlagWait(self.clone())
+    }
+}
+
+pub struct FlagWait(Flag);
+
+impl Future for FlagWait {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut g = (self.0).0.lock().unwrap();
+        if g.0 {
+            Poll::Ready(())
+        } else {
+            g.1 = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
+/// Runs `f` on a thread and fails the test if it takes longer than `LIMIT`.
+pub fn with_timeout<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+    });
+    match rx.recv_timeout(LIMIT) {
+        Ok(Ok(r)) => r,
+        Ok(Err(p)) => std::panic::resume_unwind(p),
+        Err(_) => panic!("test did not finish within {LIMIT:?}"),
+    }
+}
+
+pub fn current_thread() -> kiso::runtime::Runtime {
+    kiso::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
