@@ -135,8 +135,11 @@ std::thread_local! {
 
 /// Blocks the current thread on `future`, parking between polls. Each poll
 /// gets a fresh coop budget. Does not drive any scheduler.
-#[cfg(not(loom))]
 pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    // Under loom, model threads share one OS thread: no thread-local parker.
+    #[cfg(loom)]
+    let parker = std::sync::Arc::new(ParkInner::new());
+    #[cfg(not(loom))]
     let parker = THREAD_PARKER.with(|p| p.clone());
     let waker = Waker::from(parker.clone());
     let mut cx = Context::from_waker(&waker);

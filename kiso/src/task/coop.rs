@@ -67,7 +67,9 @@ impl Drop for ResetGuard {
 /// Runs `f` with `budget` in force, then restores the previous one.
 #[inline]
 pub(crate) fn with_budget<R>(budget: Budget, f: impl FnOnce() -> R) -> R {
-    let prev = BUDGET.try_with(|b| b.replace(budget)).unwrap_or(Budget(None));
+    let prev = BUDGET
+        .try_with(|b| b.replace(budget))
+        .unwrap_or(Budget(None));
     let _reset = ResetGuard(prev);
     f()
 }
@@ -149,9 +151,15 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
             Some(0) => None,
             Some(n) => {
                 cell.set(Budget(Some(n - 1)));
-                Some(RestoreOnPending { restore: Cell::new(before), _not_send: PhantomData })
+                Some(RestoreOnPending {
+                    restore: Cell::new(before),
+                    _not_send: PhantomData,
+                })
             }
-            None => Some(RestoreOnPending { restore: Cell::new(before), _not_send: PhantomData }),
+            None => Some(RestoreOnPending {
+                restore: Cell::new(before),
+                _not_send: PhantomData,
+            }),
         }
     });
     match res {
@@ -162,7 +170,10 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
             Poll::Pending
         }
         // Thread-local storage is gone: no budget to enforce.
-        Err(_) => Poll::Ready(RestoreOnPending { restore: Cell::new(Budget(None)), _not_send: PhantomData }),
+        Err(_) => Poll::Ready(RestoreOnPending {
+            restore: Cell::new(Budget(None)),
+            _not_send: PhantomData,
+        }),
     }
 }
 

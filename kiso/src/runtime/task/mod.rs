@@ -22,6 +22,9 @@ mod state;
 mod vtable;
 mod waker;
 
+#[cfg(all(test, loom))]
+mod loom_tests;
+
 pub use abort::AbortHandle;
 pub use error::JoinError;
 pub use id::Id;

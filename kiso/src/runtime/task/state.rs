@@ -37,10 +37,10 @@ const REF_MASK: usize = !(REF_ONE - 1);
 
 /// A spawned task starts with three references (its owner list, the queued
 /// `Notified`, the `JoinHandle`), queued and with a join handle.
-const INITIAL: usize = 3 * REF_ONE | JOIN_INTEREST | NOTIFIED;
+const INITIAL: usize = (3 * REF_ONE) | JOIN_INTEREST | NOTIFIED;
 
 /// A blocking task starts with two (the queued `Notified`, the `JoinHandle`).
-const INITIAL_UNOWNED: usize = 2 * REF_ONE | JOIN_INTEREST | NOTIFIED;
+const INITIAL_UNOWNED: usize = (2 * REF_ONE) | JOIN_INTEREST | NOTIFIED;
 
 pub(crate) struct State {
     val: AtomicUsize,

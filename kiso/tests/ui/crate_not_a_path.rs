@@ -1,0 +1,2 @@
+#[kiso::main(crate = "not a path")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[kiso::main(flavor = current_thread)]
+async fn main() {}

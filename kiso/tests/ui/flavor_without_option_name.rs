@@ -1,0 +1,2 @@
+#[kiso::main(current_thread)]
+async fn main() {}

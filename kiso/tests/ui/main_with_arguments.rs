@@ -1,0 +1,4 @@
+#[kiso::main]
+async fn main(verbose: bool) {
+    let _ = verbose;
+}

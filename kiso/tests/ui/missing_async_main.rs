@@ -1,0 +1,2 @@
+#[kiso::main]
+fn main() {}

@@ -1,0 +1,4 @@
+#[kiso::test]
+fn not_async() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[kiso::main]
+struct Server;
+
+fn main() {}

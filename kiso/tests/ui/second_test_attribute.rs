@@ -1,0 +1,5 @@
+#[kiso::test]
+#[test]
+async fn registered_twice() {}
+
+fn main() {}

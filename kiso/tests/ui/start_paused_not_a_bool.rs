@@ -1,0 +1,4 @@
+#[kiso::test(start_paused = "yes")]
+async fn paused() {}
+
+fn main() {}

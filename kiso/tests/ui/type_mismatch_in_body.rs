@@ -1,0 +1,5 @@
+#[kiso::main]
+async fn main() -> Result<(), String> {
+    kiso::task::yield_now().await;
+    return 42;
+}

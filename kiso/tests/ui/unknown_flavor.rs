@@ -1,0 +1,2 @@
+#[kiso::main(flavor = "single_thread")]
+async fn main() {}

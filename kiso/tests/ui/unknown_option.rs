@@ -1,0 +1,2 @@
+#[kiso::main(flavour = "current_thread")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[kiso::main(worker_threads = "4")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[kiso::main(worker_threads = 0)]
+async fn main() {}
