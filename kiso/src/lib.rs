@@ -42,7 +42,8 @@
 #![doc(test(attr(deny(warnings), allow(unused_variables))))]
 
 #[macro_use]
-mod macros;
+#[doc(hidden)]
+pub mod macros;
 
 #[allow(unused_imports)]
 pub(crate) mod loom;
@@ -53,9 +54,6 @@ cfg_rt! {
     pub mod runtime;
     pub use task::spawn;
 }
-
-#[doc(hidden)]
-pub use macros::support;
 
 // `#[kiso::main]` / `#[kiso::test]`: the full versions with a multi-thread
 // runtime available, current-thread-only versions with `rt` alone, and

@@ -8,7 +8,10 @@ fn caught_location(f: impl FnOnce() + panic::UnwindSafe) -> (String, String) {
     let seen: Arc<Mutex<Option<(String, String)>>> = Arc::default();
     let s = seen.clone();
     panic::set_hook(Box::new(move |info| {
-        let loc = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let loc = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let msg = info
             .payload()
             .downcast_ref::<String>()
@@ -38,19 +41,33 @@ fn misuse_panics_name_the_callers_location() {
     assert!(msg.contains("outside of a runtime"), "{msg}");
 
     // block_on inside a runtime.
-    let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
-    let rt2 = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = kiso::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let rt2 = kiso::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let line = line!() + 1;
-    let (loc, msg) = caught_location(panic::AssertUnwindSafe(|| rt.block_on(async { rt2.block_on(async {}) })));
+    let (loc, msg) = caught_location(panic::AssertUnwindSafe(|| {
+        rt.block_on(async { rt2.block_on(async {}) })
+    }));
     assert_eq!(loc, format!("{}:{}", file!(), line));
-    assert!(msg.contains("cannot start a runtime from within a runtime"), "{msg}");
+    assert!(
+        msg.contains("cannot start a runtime from within a runtime"),
+        "{msg}"
+    );
 
     // Handle::block_on inside a task.
     let h = rt2.handle().clone();
     let line = line!() + 1;
-    let (loc, _) = caught_location(panic::AssertUnwindSafe(|| rt.block_on(async { h.block_on(async {}) })));
+    let (loc, _) = caught_location(panic::AssertUnwindSafe(|| {
+        rt.block_on(async { h.block_on(async {}) })
+    }));
     assert_eq!(loc, format!("{}:{}", file!(), line));
 
     // The runtimes are still usable afterwards.
-    assert_eq!(rt.block_on(async { kiso::spawn(async { 1 }).await.unwrap() }), 1);
+    assert_eq!(
+        rt.block_on(async { kiso::spawn(async { 1 }).await.unwrap() }),
+        1
+    );
 }

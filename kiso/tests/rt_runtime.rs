@@ -40,7 +40,11 @@ fn dropping_runtime_drops_each_pending_future_once() {
         }
         assert_eq!(drops.load(SeqCst), 0);
         drop(rt);
-        assert_eq!(drops.load(SeqCst), 1100, "every future dropped exactly once");
+        assert_eq!(
+            drops.load(SeqCst),
+            1100,
+            "every future dropped exactly once"
+        );
         for h in handles {
             assert!(h.is_finished());
             let err = futures::executor::block_on(h).unwrap_err();
@@ -60,7 +64,11 @@ fn spawn_after_shutdown_is_cancelled() {
     let h = handle.spawn(async move {
         let _guard = guard;
     });
-    assert_eq!(drops.load(SeqCst), 1, "the rejected future is dropped at once");
+    assert_eq!(
+        drops.load(SeqCst),
+        1,
+        "the rejected future is dropped at once"
+    );
     assert!(futures::executor::block_on(h).unwrap_err().is_cancelled());
 }
 
@@ -128,7 +136,9 @@ fn handle_block_on_from_another_thread() {
     with_timeout(|| {
         let rt = current_thread();
         let handle = rt.handle().clone();
-        let out = std::thread::spawn(move || handle.block_on(async { Handle::current().id() })).join().unwrap();
+        let out = std::thread::spawn(move || handle.block_on(async { Handle::current().id() }))
+            .join()
+            .unwrap();
         assert_eq!(out, rt.handle().id());
     });
 }
@@ -178,7 +188,10 @@ fn spawn_blocking_runs_on_named_pool_thread_with_hooks() {
         let (name, has_rt) = rt
             .block_on(async {
                 kiso::task::spawn_blocking(|| {
-                    (std::thread::current().name().map(str::to_owned), Handle::try_current().is_ok())
+                    (
+                        std::thread::current().name().map(str::to_owned),
+                        Handle::try_current().is_ok(),
+                    )
                 })
                 .await
             })
@@ -187,14 +200,21 @@ fn spawn_blocking_runs_on_named_pool_thread_with_hooks() {
         assert!(has_rt, "blocking threads run with the runtime entered");
         assert_eq!(started.load(SeqCst), 1);
         drop(rt);
-        assert_eq!(stopped.load(SeqCst), 1, "dropping the runtime stops and joins pool threads");
+        assert_eq!(
+            stopped.load(SeqCst),
+            1,
+            "dropping the runtime stops and joins pool threads"
+        );
     });
 }
 
 #[test]
 fn max_blocking_threads_caps_concurrency() {
     with_timeout(|| {
-        let rt = Builder::new_current_thread().max_blocking_threads(2).build().unwrap();
+        let rt = Builder::new_current_thread()
+            .max_blocking_threads(2)
+            .build()
+            .unwrap();
         let running = Arc::new(AtomicUsize::new(0));
         let peak = Arc::new(AtomicUsize::new(0));
         let (release_tx, release_rx) = mpsc::channel::<()>();
@@ -202,7 +222,12 @@ fn max_blocking_threads_caps_concurrency() {
         let (entered_tx, entered_rx) = mpsc::channel::<()>();
         let handles: Vec<_> = (0..6)
             .map(|_| {
-                let (running, peak, rx, tx) = (running.clone(), peak.clone(), release_rx.clone(), entered_tx.clone());
+                let (running, peak, rx, tx) = (
+                    running.clone(),
+                    peak.clone(),
+                    release_rx.clone(),
+                    entered_tx.clone(),
+                );
                 rt.spawn_blocking(move || {
                     let now = running.fetch_add(1, SeqCst) + 1;
                     peak.fetch_max(now, SeqCst);
@@ -295,7 +320,10 @@ fn shutdown_background_does_not_wait() {
 #[test]
 fn queued_blocking_tasks_are_cancelled_at_shutdown() {
     with_timeout(|| {
-        let rt = Builder::new_current_thread().max_blocking_threads(1).build().unwrap();
+        let rt = Builder::new_current_thread()
+            .max_blocking_threads(1)
+            .build()
+            .unwrap();
         let (release_tx, release_rx) = mpsc::channel::<()>();
         let (started_tx, started_rx) = mpsc::channel::<()>();
         let first = rt.spawn_blocking(move || {
@@ -371,7 +399,10 @@ fn consume_budget_yields_to_other_tasks() {
         let seen = busy.await.unwrap();
         other.await.unwrap();
         let at = seen.expect("the other task ran while the busy one looped");
-        assert!(at <= 129, "busy task yielded after its budget, at iteration {at}");
+        assert!(
+            at <= 129,
+            "busy task yielded after its budget, at iteration {at}"
+        );
     });
 }
 
@@ -417,7 +448,11 @@ fn join_handle_spends_budget() {
 #[test]
 fn multi_thread_runs_tasks_without_block_on() {
     with_timeout(|| {
-        let rt = Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
         let (tx, rx) = mpsc::channel();
         rt.spawn(async move {

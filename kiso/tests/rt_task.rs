@@ -68,7 +68,11 @@ fn abort_pending_task_cancels_and_drops_future() {
         });
         assert!(err.is_cancelled());
         assert!(!err.is_panic());
-        assert_eq!(drops.load(SeqCst), 1, "the aborted future must be dropped exactly once");
+        assert_eq!(
+            drops.load(SeqCst),
+            1,
+            "the aborted future must be dropped exactly once"
+        );
         assert_eq!(err.to_string(), format!("task {} was cancelled", err.id()));
     });
 }
@@ -86,7 +90,11 @@ fn abort_before_first_poll_and_via_abort_handle() {
         assert_eq!(abort.id(), handle.id());
         abort.abort();
         assert!(handle.await.unwrap_err().is_cancelled());
-        assert_eq!(polled.load(SeqCst), 0, "a task aborted before its first poll never runs");
+        assert_eq!(
+            polled.load(SeqCst),
+            0,
+            "a task aborted before its first poll never runs"
+        );
         assert!(abort.is_finished());
     });
 }
@@ -146,10 +154,16 @@ fn panic_payload_comes_back_and_runtime_goes_on() {
             let err: JoinError = boom.await.unwrap_err();
             assert!(err.is_panic());
             assert!(!err.is_cancelled());
-            assert_eq!(err.to_string(), format!("task {} panicked with message \"kaboom\"", err.id()));
+            assert_eq!(
+                err.to_string(),
+                format!("task {} panicked with message \"kaboom\"", err.id())
+            );
             assert!(format!("{err:?}").starts_with("JoinError::Panic("));
             let payload = err.into_panic();
-            assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("kaboom"));
+            assert_eq!(
+                payload.downcast_ref::<String>().map(String::as_str),
+                Some("kaboom")
+            );
             // Other tasks keep working.
             assert_eq!(other.await.unwrap(), 11);
             assert_eq!(kiso::spawn(async { 12 }).await.unwrap(), 12);
@@ -309,9 +323,13 @@ fn spawn_from_other_thread_through_handle() {
     with_timeout(|| {
         let rt = current_thread();
         let handle = rt.handle().clone();
-        let joins = std::thread::spawn(move || (0..1000).map(|i| handle.spawn(async move { i })).collect::<Vec<_>>())
-            .join()
-            .unwrap();
+        let joins = std::thread::spawn(move || {
+            (0..1000)
+                .map(|i| handle.spawn(async move { i }))
+                .collect::<Vec<_>>()
+        })
+        .join()
+        .unwrap();
         let sum = rt.block_on(async {
             let mut s = 0;
             for j in joins {

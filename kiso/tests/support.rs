@@ -76,5 +76,8 @@ pub fn with_timeout<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -
 }
 
 pub fn current_thread() -> kiso::runtime::Runtime {
-    kiso::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    kiso::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }

@@ -1,4 +1,5 @@
 //! kiso's `macro_rules!` macros and the support items their expansions use.
+//! Not a public API: only the macros' expansions name these paths.
 
 #[macro_use]
 mod cfg;

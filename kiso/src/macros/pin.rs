@@ -9,8 +9,6 @@
 ///
 /// ```
 /// use std::future::Future;
-/// use std::pin::Pin;
-/// use std::task::{Context, Poll};
 ///
 /// async fn answer() -> u32 {
 ///     42

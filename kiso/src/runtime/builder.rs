@@ -498,7 +498,7 @@ impl Builder {
         let inner = Arc::new(HandleInner {
             shared: current_thread::Shared::new(config, hooks),
             blocking: blocking.spawner().clone(),
-            flavor: self.flavor,
+            flavor: self.flavor.copy(),
             id: Id::next(),
             name: self.name.clone(),
         });

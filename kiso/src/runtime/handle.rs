@@ -309,7 +309,7 @@ impl Handle {
     /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
     /// ```
     pub fn runtime_flavor(&self) -> RuntimeFlavor {
-        self.inner.flavor
+        self.inner.flavor.copy()
     }
 
     /// Returns the runtime's [`Id`], unique in this process.

@@ -42,6 +42,53 @@ pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use id::Id;
 pub use rt::Runtime;
 
+/// Returns the index of the runtime worker thread this is called on, or
+/// `None` off a worker thread.
+///
+/// Indices run from 0 to the number of workers minus one. On a
+/// current-thread runtime, the thread inside `block_on` (which runs the
+/// tasks) is worker 0.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(kiso::runtime::worker_index(), None);
+/// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+/// let inside = rt.block_on(async { kiso::spawn(async { kiso::runtime::worker_index() }).await.unwrap() });
+/// assert_eq!(inside, Some(0));
+/// ```
+pub fn worker_index() -> Option<usize> {
+    scheduler::current_thread::worker_index()
+}
+
+/// Returns true if `err` was produced because the runtime is shutting down
+/// (for example an I/O operation whose driver is gone), rather than by the
+/// operating system.
+///
+/// # Examples
+///
+/// ```
+/// let err = std::io::Error::other("some failure");
+/// assert!(!kiso::runtime::is_rt_shutdown_err(&err));
+/// ```
+pub fn is_rt_shutdown_err(err: &std::io::Error) -> bool {
+    err.get_ref().is_some_and(|e| e.is::<ShutdownError>())
+}
+
+/// The inner error of `io::Error`s that kiso returns because its runtime is
+/// shutting down; see [`is_rt_shutdown_err`].
+#[derive(Debug)]
+#[allow(dead_code)]
+pub(crate) struct ShutdownError;
+
+impl std::fmt::Display for ShutdownError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the runtime is shutting down")
+    }
+}
+
+impl std::error::Error for ShutdownError {}
+
 pub(crate) use handle::HandleInner;
 
 use std::sync::Arc;
@@ -62,13 +109,23 @@ use std::sync::Arc;
 ///     _ => println!("several threads"),
 /// }
 /// ```
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+#[derive(Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RuntimeFlavor {
     /// Every task runs on the thread that calls `block_on`.
     CurrentThread,
     /// Tasks run on the runtime's worker threads.
     MultiThread,
+}
+
+impl RuntimeFlavor {
+    /// Tokio's `RuntimeFlavor` is not `Clone`; this is kiso's internal copy.
+    pub(crate) fn copy(&self) -> RuntimeFlavor {
+        match self {
+            RuntimeFlavor::CurrentThread => RuntimeFlavor::CurrentThread,
+            RuntimeFlavor::MultiThread => RuntimeFlavor::MultiThread,
+        }
+    }
 }
 
 pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;

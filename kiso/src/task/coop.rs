@@ -283,7 +283,7 @@ pub fn unconstrained<F: Future>(inner: F) -> Unconstrained<F> {
 /// A future that runs its inner future without a budget; see
 /// [`unconstrained`].
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-#[derive(Debug)]
+#[allow(missing_debug_implementations)]
 pub struct Unconstrained<F> {
     inner: F,
 }

@@ -104,6 +104,11 @@ fn local_core(handle: &HandleInner) -> Option<&Core> {
     ptr::eq(cx.handle, handle).then_some(cx.core)
 }
 
+/// `Some(0)` on the thread that drives a runtime's core.
+pub(crate) fn worker_index() -> Option<usize> {
+    (!context::scheduler().is_null()).then_some(0)
+}
+
 impl Shared {
     pub(crate) fn new(config: Config, hooks: ParkHooks) -> Shared {
         let park = Arc::new(ParkInner::new());

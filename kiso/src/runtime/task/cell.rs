@@ -53,7 +53,9 @@ unsafe impl Sync for Header {}
 pub(crate) enum Stage<F: Future> {
     Running(F),
     Finished(F::Output),
-    Panicked(Box<dyn Any + Send + 'static>),
+    /// Boxed twice so the variant is one thin pointer: a panic is rare, and
+    /// every idle task pays for the size of the stage.
+    Panicked(Box<Box<dyn Any + Send + 'static>>),
     Cancelled,
     Consumed,
 }

@@ -202,3 +202,21 @@ where
     // SAFETY: the initial unowned state holds a `Notified` and a join handle.
     (Notified(raw), unsafe { JoinHandle::new(raw) })
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::cell::Cell;
+    use crate::runtime::HandleInner;
+    use std::future::Pending;
+    use std::sync::Arc;
+
+    /// Bytes per idle task is a measured figure: keep the cell of a small
+    /// future within 88 bytes (header 48, scheduler 8, stage 16, join
+    /// waker 16), so with the allocator's header it fits a 96-byte chunk.
+    #[test]
+    fn cell_of_small_future_stays_small() {
+        let size = std::mem::size_of::<Cell<Pending<()>, Arc<HandleInner>>>();
+        assert!(size <= 88, "task cell grew to {size} bytes");
+        assert_eq!(std::mem::align_of::<Cell<Pending<()>, Arc<HandleInner>>>(), 8);
+    }
+}

@@ -116,7 +116,7 @@ unsafe fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>) -> 
     let done = match res {
         Ok(Poll::Pending) => return Poll::Pending,
         Ok(Poll::Ready(out)) => Stage::Finished(out),
-        Err(payload) => Stage::Panicked(payload),
+        Err(payload) => Stage::Panicked(Box::new(payload)),
     };
     // Drop the future first; a panic from its destructor is ignored, as the
     // task already has its result.
@@ -139,7 +139,7 @@ unsafe fn cancel_future<F: Future, S>(cell: &Cell<F, S>) {
     let res = panic::catch_unwind(AssertUnwindSafe(|| unsafe { take_stage(cell) }));
     let stage = match res {
         Ok(_) => Stage::Cancelled,
-        Err(payload) => Stage::Panicked(payload),
+        Err(payload) => Stage::Panicked(Box::new(payload)),
     };
     // SAFETY: RUNNING.
     unsafe { set_stage(cell, stage) };
@@ -229,7 +229,7 @@ unsafe fn try_read_output<F: Future, S: Schedule>(ptr: NonNull<Header>, dst: *mu
     let stage = cell.core.stage.with_mut(|p| unsafe { mem::replace(&mut *p, Stage::Consumed) });
     let out = match stage {
         Stage::Finished(out) => Ok(out),
-        Stage::Panicked(payload) => Err(JoinError::panic(cell.header.id, payload)),
+        Stage::Panicked(payload) => Err(JoinError::panic(cell.header.id, *payload)),
         Stage::Cancelled => Err(JoinError::cancelled(cell.header.id)),
         Stage::Running(_) | Stage::Consumed => panic!("JoinHandle polled after it returned its output"),
     };
