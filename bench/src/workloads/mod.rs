@@ -1,0 +1,30 @@
+//! The workloads, grouped by the first part of their name (`rt_current/`, `mem/`).
+//!
+//! Each group writes its workload code once, inside a macro that takes the runtime crate's
+//! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
+//! [`kiso_rt`] names). Only the API both runtimes share is used: `runtime::Builder`,
+//! `Runtime::{block_on, spawn, handle}`, `Handle::spawn`, `spawn`, `JoinHandle`,
+//! `task::yield_now`; coordination between tasks uses [`crate::primitives`].
+
+pub mod mem;
+pub mod rt_current;
+
+use crate::harness::Workload;
+
+/// The runtime measured in the "kiso" column: kiso with the `kiso` cargo feature (the
+/// default), Tokio without it, which turns the run into a Tokio-vs-Tokio check of the
+/// harness (every ratio should be close to 1.0).
+#[cfg(feature = "kiso")]
+pub(crate) use ::kiso as kiso_rt;
+#[cfg(not(feature = "kiso"))]
+pub(crate) use ::tokio as kiso_rt;
+
+/// Whether the "kiso" column is really Tokio (built without the `kiso` feature).
+pub const KISO_IS_TOKIO: bool = cfg!(not(feature = "kiso"));
+
+/// Every workload, in table order.
+pub fn all() -> Vec<Workload> {
+    let mut all = rt_current::workloads();
+    all.extend(mem::workloads());
+    all
+}
