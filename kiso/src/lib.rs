@@ -75,7 +75,12 @@ pub use kiso_macros::{main_fail as main, test_fail as test};
 
 /// Runs the examples of `#[kiso::main]` and `#[kiso::test]` (documented in
 /// the macro crate, which cannot run them itself) as kiso doctests.
-#[cfg(all(doctest, feature = "macros", feature = "rt-multi-thread", feature = "test-util"))]
+#[cfg(all(
+    doctest,
+    feature = "macros",
+    feature = "rt-multi-thread",
+    feature = "test-util"
+))]
 #[doc = include_str!("../../kiso-macros/docs/main.md")]
 #[doc = include_str!("../../kiso-macros/docs/test.md")]
 struct MacroDocTests;

@@ -438,7 +438,7 @@ impl Builder {
     ///
     /// # Panics
     ///
-    /// Panics if the name is empty.
+    /// Panics if the name is empty or only whitespace.
     ///
     /// # Examples
     ///
@@ -449,7 +449,7 @@ impl Builder {
     #[track_caller]
     pub fn name(&mut self, val: impl Into<String>) -> &mut Self {
         let val = val.into();
-        assert!(!val.is_empty(), "runtime name cannot be empty");
+        assert!(!val.trim().is_empty(), "runtime name cannot be empty or only whitespace");
         self.name = Some(val);
         self
     }

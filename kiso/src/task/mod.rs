@@ -27,6 +27,11 @@
 
 pub mod coop;
 
+// Older paths of the budget functions, kept (hidden) for code written
+// before they moved to `task::coop`, as Tokio keeps them.
+#[doc(hidden)]
+pub use coop::{consume_budget, unconstrained, Unconstrained};
+
 cfg_rt! {
     mod spawn;
     mod yield_now;
