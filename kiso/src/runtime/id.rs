@@ -20,6 +20,7 @@ pub struct Id(NonZeroU64);
 
 impl Id {
     pub(crate) fn next() -> Id {
+        // A `std` atomic in a `static`: it takes part in no modelled protocol.
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         Id(NonZeroU64::new(n).expect("runtime id space exhausted"))

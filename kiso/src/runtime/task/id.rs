@@ -34,6 +34,8 @@ impl fmt::Display for Id {
 /// operation (a global counter is a known point of contention).
 const BLOCK: u64 = 1024;
 
+// A plain `std` atomic, not the loom facade's: it must be a `static`, and it
+// takes part in no protocol a model checks (any unique value will do).
 static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
 
 std::thread_local! {

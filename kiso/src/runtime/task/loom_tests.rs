@@ -116,6 +116,24 @@ fn gated(
     })
 }
 
+/// The condition the gated future waits for, and the waker it left.
+#[derive(Clone)]
+struct Gate {
+    ready: Arc<AtomicBool>,
+    waker: Arc<Mutex<Option<Waker>>>,
+}
+
+impl Gate {
+    /// Opens the gate and wakes the task, from any thread.
+    fn release(&self) {
+        self.ready.store(true, SeqCst);
+        let w = self.waker.lock().unwrap().take();
+        if let Some(w) = w {
+            w.wake();
+        }
+    }
+}
+
 struct Fixture {
     sched: Arc<Sched>,
     ready: Arc<AtomicBool>,
@@ -142,13 +160,12 @@ impl Fixture {
         )
     }
 
-    /// Sets the gate and wakes the task, from any thread.
+    fn gate(&self) -> Gate {
+        Gate { ready: self.ready.clone(), waker: self.waker.clone() }
+    }
+
     fn release(&self) {
-        self.ready.store(true, SeqCst);
-        let w = self.waker.lock().unwrap().take();
-        if let Some(w) = w {
-            w.wake();
-        }
+        self.gate().release();
     }
 
     fn finish(self) {
@@ -215,14 +232,9 @@ fn loom_join_wait_vs_complete() {
         let join = fx.spawn();
         fx.sched.tick();
         let sched = fx.sched.clone();
-        let ready = fx.ready.clone();
-        let waker = fx.waker.clone();
+        let gate = fx.gate();
         let t = thread::spawn(move || {
-            ready.store(true, SeqCst);
-            let w = waker.lock().unwrap().take();
-            if let Some(w) = w {
-                w.wake();
-            }
+            gate.release();
             sched.tick();
         });
         let out = loom::future::block_on(join).unwrap();
@@ -267,15 +279,8 @@ fn loom_shutdown_vs_wake_vs_join_drop() {
         let fx = Fixture::new();
         let join = fx.spawn();
         fx.sched.tick();
-        let ready = fx.ready.clone();
-        let waker = fx.waker.clone();
-        let t = thread::spawn(move || {
-            ready.store(true, SeqCst);
-            let w = waker.lock().unwrap().take();
-            if let Some(w) = w {
-                w.wake();
-            }
-        });
+        let gate = fx.gate();
+        let t = thread::spawn(move || gate.release());
         let t2 = thread::spawn(move || drop(join));
         fx.sched.shutdown();
         t.join().unwrap();

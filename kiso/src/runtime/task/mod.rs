@@ -182,9 +182,7 @@ where
     F: Future + 'static,
     S: Schedule,
 {
-    let cell = Cell::new(future, scheduler, State::new(), id, vtable::vtable::<F, S>());
-    let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
-    let raw = RawTask { ptr };
+    let raw = allocate(future, scheduler, State::new(), id);
     // SAFETY: the initial state includes the join handle's reference.
     (raw, unsafe { JoinHandle::new(raw) })
 }
@@ -196,11 +194,18 @@ where
     F: Future + 'static,
     S: Schedule,
 {
-    let cell = Cell::new(future, scheduler, State::new_unowned(), id, vtable::vtable::<F, S>());
-    let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
-    let raw = RawTask { ptr };
+    let raw = allocate(future, scheduler, State::new_unowned(), id);
     // SAFETY: the initial unowned state holds a `Notified` and a join handle.
     (Notified(raw), unsafe { JoinHandle::new(raw) })
+}
+
+fn allocate<F, S>(future: F, scheduler: S, state: State, id: Id) -> RawTask
+where
+    F: Future + 'static,
+    S: Schedule,
+{
+    let cell = Cell::new(future, scheduler, state, id, vtable::vtable::<F, S>());
+    RawTask { ptr: NonNull::from(Box::leak(cell)).cast::<Header>() }
 }
 
 #[cfg(all(test, not(loom)))]
