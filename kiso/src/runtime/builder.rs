@@ -3,7 +3,7 @@
 use crate::runtime::blocking::{self, BlockingPool};
 use crate::runtime::handle::{Handle, HandleInner};
 use crate::runtime::scheduler::current_thread;
-use crate::runtime::{Callback, Id, Runtime, RuntimeFlavor, ThreadNameFn};
+use crate::runtime::{Callback, Id, Runtime, RuntimeFlavor, Scheduler, ThreadNameFn};
 use std::fmt;
 use std::io;
 use std::sync::Arc;
@@ -44,6 +44,7 @@ pub struct Builder {
     keep_alive: Option<Duration>,
     event_interval: u32,
     global_queue_interval: Option<u32>,
+    disable_lifo_slot: bool,
     max_io_events_per_tick: usize,
     max_io_events_per_busy_tick: Option<usize>,
     name: Option<String>,
@@ -70,12 +71,12 @@ impl Builder {
         Builder::new(RuntimeFlavor::CurrentThread, 31)
     }
 
-    /// Returns a builder for a runtime whose tasks run on worker threads of
-    /// their own, so they make progress while no thread is in `block_on`.
+    /// Returns a builder for a runtime whose tasks run on a pool of worker
+    /// threads that steal work from each other, so they make progress in
+    /// parallel and while no thread is in `block_on`.
     ///
-    /// Until kiso's work-stealing scheduler lands, a multi-thread runtime runs
-    /// its tasks on one worker thread, whatever
-    /// [`worker_threads`](Builder::worker_threads) says.
+    /// The number of workers defaults to the number of CPUs (see
+    /// [`worker_threads`](Builder::worker_threads)).
     ///
     /// # Examples
     ///
@@ -109,6 +110,7 @@ impl Builder {
             keep_alive: None,
             event_interval: 61,
             global_queue_interval: None,
+            disable_lifo_slot: false,
             max_io_events_per_tick: 1024,
             max_io_events_per_busy_tick: None,
             name: None,
@@ -390,6 +392,25 @@ impl Builder {
         self
     }
 
+    /// Turns off the LIFO slot of a multi-thread runtime's workers (kiso
+    /// extension, stable; unstable in Tokio).
+    ///
+    /// By default, a task woken by a task running on a worker runs next on
+    /// that worker, which is fast for message passing (the woken task finds
+    /// the message in cache) but is less fair. Without the slot, woken tasks
+    /// queue behind the others. A current-thread runtime has no LIFO slot.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_multi_thread().disable_lifo_slot().build().unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn disable_lifo_slot(&mut self) -> &mut Self {
+        self.disable_lifo_slot = true;
+        self
+    }
+
     /// Sets how many I/O events the driver handles per poll (default 1024).
     ///
     /// # Panics
@@ -484,9 +505,8 @@ impl Builder {
     /// assert_eq!(rt.block_on(async { "built" }), "built");
     /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
-        let gqi = self.global_queue_interval.unwrap_or(31);
-        let config = current_thread::Config { event_interval: self.event_interval, global_queue_interval: gqi };
-        let hooks = crate::runtime::ParkHooks { before_park: self.before_park.clone(), after_unpark: self.after_unpark.clone() };
+        let hooks =
+            crate::runtime::ParkHooks { before_park: self.before_park.clone(), after_unpark: self.after_unpark.clone() };
         let blocking = BlockingPool::new(blocking::Config {
             thread_name: self.thread_name.clone(),
             stack_size: self.thread_stack_size,
@@ -495,28 +515,52 @@ impl Builder {
             thread_cap: self.max_blocking_threads,
             keep_alive: self.keep_alive.unwrap_or(Duration::from_secs(10)),
         });
+        // The drivers land in their own issues; the settings are kept.
+        let _ = (self.enable_io, self.enable_time, self.start_paused, self.max_io_events_per_tick);
+        let _ = self.max_io_events_per_busy_tick;
+        let scheduler = match self.flavor {
+            RuntimeFlavor::CurrentThread => {
+                let config = current_thread::Config {
+                    event_interval: self.event_interval,
+                    global_queue_interval: self.global_queue_interval.unwrap_or(31),
+                };
+                Scheduler::CurrentThread(current_thread::Shared::new(config, hooks))
+            }
+            #[cfg(feature = "rt-multi-thread")]
+            RuntimeFlavor::MultiThread => {
+                use crate::runtime::scheduler::multi_thread;
+                let num_workers = self.worker_threads.unwrap_or_else(multi_thread::default_num_workers);
+                Scheduler::MultiThread(multi_thread::Shared::new(multi_thread::Config {
+                    num_workers,
+                    event_interval: self.event_interval,
+                    global_queue_interval: self.global_queue_interval,
+                    disable_lifo_slot: self.disable_lifo_slot,
+                    thread_name: self.thread_name.clone(),
+                    stack_size: self.thread_stack_size,
+                    after_start: self.after_start.clone(),
+                    before_stop: self.before_stop.clone(),
+                    park_hooks: hooks,
+                }))
+            }
+            #[cfg(not(feature = "rt-multi-thread"))]
+            RuntimeFlavor::MultiThread => unreachable!("multi-thread runtimes need the `rt-multi-thread` feature"),
+        };
         let inner = Arc::new(HandleInner {
-            shared: current_thread::Shared::new(config, hooks),
+            scheduler,
             blocking: blocking.spawner().clone(),
             flavor: self.flavor.copy(),
             id: Id::next(),
             name: self.name.clone(),
         });
-        let _ = (self.enable_io, self.enable_time, self.start_paused, self.max_io_events_per_tick, self.max_io_events_per_busy_tick);
         let handle = Handle { inner };
-        match self.flavor {
-            RuntimeFlavor::CurrentThread => Ok(Runtime::from_parts(handle, blocking, None)),
-            _ => {
-                let worker = crate::runtime::worker::Worker::start(
-                    &handle,
-                    (self.thread_name)(),
-                    self.thread_stack_size,
-                    self.after_start.clone(),
-                    self.before_stop.clone(),
-                )?;
-                Ok(Runtime::from_parts(handle, blocking, Some(worker)))
-            }
+        let runtime = Runtime::from_parts(handle, blocking);
+        #[cfg(feature = "rt-multi-thread")]
+        if let Scheduler::MultiThread(_) = &runtime.handle().inner.scheduler {
+            // On failure the runtime is dropped, which stops the workers
+            // that did start.
+            crate::runtime::scheduler::multi_thread::launch(&runtime.handle().inner)?;
         }
+        Ok(runtime)
     }
 }
 

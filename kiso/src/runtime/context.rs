@@ -20,8 +20,8 @@ std::thread_local! {
     /// True while this thread is inside `block_on` (or is a runtime worker):
     /// blocking on another runtime here would deadlock.
     static DRIVING: Cell<bool> = const { Cell::new(false) };
-    /// The scheduler core held by this thread (`current_thread::Context`).
-    static SCHEDULER: Cell<*const ()> = const { Cell::new(ptr::null()) };
+    /// The scheduler context of this thread, if it drives a scheduler.
+    static SCHEDULER: Cell<SchedulerCx> = const { Cell::new(SchedulerCx::None) };
     /// The id of the task being polled.
     static TASK_ID: Cell<Option<Id>> = const { Cell::new(None) };
 }
@@ -120,14 +120,38 @@ impl Drop for ExitDriving {
     }
 }
 
-/// The scheduler core held by this thread.
-pub(crate) fn scheduler() -> *const () {
-    SCHEDULER.with(Cell::get)
+/// Which scheduler this thread drives, as a pointer to that scheduler's
+/// per-thread context (`current_thread::Context` or
+/// `multi_thread::worker::Context`), valid while the guard that set it
+/// lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SchedulerCx {
+    None,
+    CurrentThread(*const ()),
+    MultiThread(*const ()),
 }
 
-/// Sets the scheduler core pointer; returns the previous one.
-pub(crate) fn set_scheduler(p: *const ()) -> *const () {
-    SCHEDULER.with(|s| s.replace(p))
+/// The scheduler context of this thread.
+pub(crate) fn scheduler() -> SchedulerCx {
+    SCHEDULER.try_with(Cell::get).unwrap_or(SchedulerCx::None)
+}
+
+/// Sets the scheduler context; returns the previous one.
+pub(crate) fn set_scheduler(cx: SchedulerCx) -> SchedulerCx {
+    SCHEDULER.try_with(|s| s.replace(cx)).unwrap_or(SchedulerCx::None)
+}
+
+/// Restores the previous scheduler context on drop.
+pub(crate) struct SchedulerGuard(SchedulerCx);
+
+pub(crate) fn enter_scheduler(cx: SchedulerCx) -> SchedulerGuard {
+    SchedulerGuard(set_scheduler(cx))
+}
+
+impl Drop for SchedulerGuard {
+    fn drop(&mut self) {
+        set_scheduler(self.0);
+    }
 }
 
 /// Restores the previous task id on drop.

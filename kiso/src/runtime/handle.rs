@@ -1,9 +1,12 @@
 //! `Handle`: a cloneable reference to a runtime.
 
 use crate::runtime::blocking::{self, BlockingTask, Spawner};
+use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::scheduler::current_thread;
-use crate::runtime::task::{self, JoinHandle};
-use crate::runtime::{context, Id, RuntimeFlavor};
+#[cfg(feature = "rt-multi-thread")]
+use crate::runtime::scheduler::multi_thread;
+use crate::runtime::task::{self, Header, JoinHandle, Notified, Schedule};
+use crate::runtime::{context, Id, RuntimeFlavor, RuntimeMetrics};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -11,16 +14,101 @@ use std::sync::Arc;
 
 /// What a runtime shares between its handles, tasks and threads.
 pub(crate) struct HandleInner {
-    pub(crate) shared: current_thread::Shared,
+    pub(crate) scheduler: Scheduler,
     pub(crate) blocking: Spawner,
     pub(crate) flavor: RuntimeFlavor,
     pub(crate) id: Id,
     pub(crate) name: Option<String>,
 }
 
+/// The scheduler's shared state, by flavor.
+pub(crate) enum Scheduler {
+    CurrentThread(current_thread::Shared),
+    #[cfg(feature = "rt-multi-thread")]
+    MultiThread(multi_thread::Shared),
+}
+
 impl HandleInner {
     pub(crate) fn current_thread(&self) -> &current_thread::Shared {
-        &self.shared
+        match &self.scheduler {
+            Scheduler::CurrentThread(s) => s,
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(_) => unreachable!("not a current-thread runtime"),
+        }
+    }
+
+    #[cfg(feature = "rt-multi-thread")]
+    pub(crate) fn multi_thread(&self) -> &multi_thread::Shared {
+        match &self.scheduler {
+            Scheduler::MultiThread(s) => s,
+            Scheduler::CurrentThread(_) => unreachable!("not a multi-thread runtime"),
+        }
+    }
+}
+
+impl Scheduler {
+    pub(crate) fn worker_metrics(&self) -> &[WorkerMetrics] {
+        match self {
+            Scheduler::CurrentThread(s) => std::slice::from_ref(s.metrics()),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(s) => s.metrics(),
+        }
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        match self {
+            Scheduler::CurrentThread(s) => s.num_alive_tasks(),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(s) => s.num_alive_tasks(),
+        }
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        match self {
+            Scheduler::CurrentThread(s) => s.global_queue_depth(),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(s) => s.global_queue_depth(),
+        }
+    }
+}
+
+/// Spawns a task on the runtime behind `inner`.
+pub(crate) fn spawn_on<F>(inner: &Arc<HandleInner>, future: F, id: task::Id) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match &inner.scheduler {
+        Scheduler::CurrentThread(_) => current_thread::spawn(inner, future, id),
+        #[cfg(feature = "rt-multi-thread")]
+        Scheduler::MultiThread(_) => multi_thread::spawn(inner, future, id),
+    }
+}
+
+/// Tasks of a runtime are scheduled through its handle.
+impl Schedule for Arc<HandleInner> {
+    fn schedule(&self, task: Notified) {
+        match &self.scheduler {
+            Scheduler::CurrentThread(_) => current_thread::schedule(self, task),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(_) => multi_thread::schedule(self, task, false),
+        }
+    }
+
+    fn yield_now(&self, task: Notified) {
+        match &self.scheduler {
+            Scheduler::CurrentThread(_) => current_thread::schedule(self, task),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(_) => multi_thread::schedule(self, task, true),
+        }
+    }
+
+    fn release(&self, task: &Header) -> bool {
+        match &self.scheduler {
+            Scheduler::CurrentThread(_) => current_thread::release(self, task),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(_) => multi_thread::release(self, task),
+        }
     }
 }
 
@@ -242,7 +330,7 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        current_thread::spawn(&self.inner, future, id)
+        spawn_on(&self.inner, future, id)
     }
 
     /// Runs a blocking function on the runtime's blocking pool and returns a
@@ -322,6 +410,18 @@ impl Handle {
     /// ```
     pub fn id(&self) -> Id {
         self.inner.id
+    }
+
+    /// Returns a view of the runtime's [metrics](RuntimeMetrics).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.handle().metrics().num_workers(), 1);
+    /// ```
+    pub fn metrics(&self) -> RuntimeMetrics {
+        RuntimeMetrics::new(self.clone())
     }
 
     /// Returns the name given with [`Builder::name`](crate::runtime::Builder::name),

@@ -31,15 +31,16 @@ mod builder;
 pub(crate) mod context;
 mod handle;
 mod id;
+mod metrics;
 pub(crate) mod park;
 mod rt;
 pub(crate) mod scheduler;
 pub(crate) mod task;
-mod worker;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use id::Id;
+pub use metrics::RuntimeMetrics;
 pub use rt::Runtime;
 
 /// Returns the index of the runtime worker thread this is called on, or
@@ -58,7 +59,14 @@ pub use rt::Runtime;
 /// assert_eq!(inside, Some(0));
 /// ```
 pub fn worker_index() -> Option<usize> {
-    scheduler::current_thread::worker_index()
+    match context::scheduler() {
+        context::SchedulerCx::None => None,
+        context::SchedulerCx::CurrentThread(_) => Some(0),
+        #[cfg(feature = "rt-multi-thread")]
+        context::SchedulerCx::MultiThread(_) => scheduler::multi_thread::worker::current_index(),
+        #[cfg(not(feature = "rt-multi-thread"))]
+        context::SchedulerCx::MultiThread(_) => None,
+    }
 }
 
 /// Returns true if `err` was produced because the runtime is shutting down
@@ -89,7 +97,7 @@ impl std::fmt::Display for ShutdownError {
 
 impl std::error::Error for ShutdownError {}
 
-pub(crate) use handle::HandleInner;
+pub(crate) use handle::{spawn_on as handle_spawn_on, HandleInner, Scheduler};
 
 use std::sync::Arc;
 

@@ -43,21 +43,26 @@ impl ParkInner {
     /// Blocks until `unpark` is called (or returns at once if it was called
     /// since the last `park`).
     pub(crate) fn park(&self) {
-        self.park_inner(None);
+        self.park_inner(SPINS, None);
+    }
+
+    /// As `park`, spinning `spins` times before sleeping.
+    pub(crate) fn park_spin(&self, spins: u32) {
+        self.park_inner(spins, None);
     }
 
     /// As `park`, but returns after `timeout` at the latest.
     #[allow(dead_code)]
     pub(crate) fn park_timeout(&self, timeout: Duration) {
-        self.park_inner(Some(timeout));
+        self.park_inner(SPINS, Some(timeout));
     }
 
-    fn park_inner(&self, timeout: Option<Duration>) {
+    fn park_inner(&self, spins: u32, timeout: Option<Duration>) {
         if timeout == Some(Duration::ZERO) {
             self.try_consume();
             return;
         }
-        for _ in 0..SPINS {
+        for _ in 0..spins {
             if self.try_consume() {
                 return;
             }

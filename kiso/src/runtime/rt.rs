@@ -3,8 +3,7 @@
 use crate::runtime::blocking::BlockingPool;
 use crate::runtime::handle::{EnterGuard, Handle};
 use crate::runtime::scheduler::current_thread;
-use crate::runtime::worker::Worker;
-use crate::runtime::{context, park, RuntimeFlavor};
+use crate::runtime::{context, park, RuntimeFlavor, RuntimeMetrics, Scheduler};
 use crate::task::JoinHandle;
 use std::fmt;
 use std::future::Future;
@@ -40,14 +39,13 @@ use std::time::Duration;
 /// ```
 pub struct Runtime {
     handle: Handle,
-    worker: Option<Worker>,
     blocking: BlockingPool,
     shut_down: bool,
 }
 
 impl Runtime {
-    pub(crate) fn from_parts(handle: Handle, blocking: BlockingPool, worker: Option<Worker>) -> Runtime {
-        Runtime { handle, worker, blocking, shut_down: false }
+    pub(crate) fn from_parts(handle: Handle, blocking: BlockingPool) -> Runtime {
+        Runtime { handle, blocking, shut_down: false }
     }
 
     /// Creates a multi-thread runtime with every driver enabled: the same as
@@ -190,8 +188,9 @@ impl Runtime {
     /// drop(tx);
     /// ```
     pub fn shutdown_timeout(mut self, duration: Duration) {
-        self.shutdown_scheduler();
-        self.blocking.shutdown(Some(duration));
+        let start = std::time::Instant::now();
+        self.shutdown_scheduler(Some(duration));
+        self.blocking.shutdown(Some(duration.saturating_sub(start.elapsed())));
     }
 
     /// Shuts the runtime down without waiting for blocking tasks; the same
@@ -211,22 +210,38 @@ impl Runtime {
         self.shutdown_timeout(Duration::ZERO);
     }
 
-    fn shutdown_scheduler(&mut self) {
+    /// Returns a view of the runtime's [metrics](RuntimeMetrics).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 1);
+    /// ```
+    pub fn metrics(&self) -> RuntimeMetrics {
+        self.handle.metrics()
+    }
+
+    fn shutdown_scheduler(&mut self, timeout: Option<Duration>) {
         if self.shut_down {
             return;
         }
         self.shut_down = true;
-        if let Some(worker) = &mut self.worker {
-            worker.stop(&self.handle);
-        }
         let _enter = self.handle.enter();
-        current_thread::shutdown(&self.handle.inner);
+        match &self.handle.inner.scheduler {
+            Scheduler::CurrentThread(_) => current_thread::shutdown(&self.handle.inner),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(_) => {
+                crate::runtime::scheduler::multi_thread::shutdown(&self.handle.inner, timeout)
+            }
+        }
+        let _ = timeout;
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.shutdown_scheduler();
+        self.shutdown_scheduler(None);
         // The blocking pool waits for running tasks when it is dropped next.
     }
 }

@@ -32,6 +32,11 @@ pub mod coop;
 #[doc(hidden)]
 pub use coop::{consume_budget, unconstrained, Unconstrained};
 
+cfg_rt_multi_thread! {
+    mod blocking;
+    pub use blocking::block_in_place;
+}
+
 cfg_rt! {
     mod spawn;
     mod yield_now;

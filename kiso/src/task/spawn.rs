@@ -55,7 +55,7 @@ where
     // guard that entered it, which outlives this call; `ManuallyDrop` gives
     // the count back untouched.
     let arc = ManuallyDrop::new(unsafe { Arc::from_raw(inner) });
-    crate::runtime::scheduler::current_thread::spawn(&arc, future, id)
+    crate::runtime::handle_spawn_on(&arc, future, id)
 }
 
 /// Runs a blocking function on a thread of the runtime's blocking pool and

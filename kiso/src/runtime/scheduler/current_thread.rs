@@ -12,13 +12,17 @@
 
 use crate::loom::sync::atomic::{AtomicBool, Ordering::*};
 use crate::loom::sync::Mutex;
+use crate::runtime::context::SchedulerCx;
 use crate::runtime::{context, ParkHooks};
 use crate::runtime::handle::HandleInner;
 use crate::runtime::park::{ParkInner, Unparker};
 use crate::runtime::scheduler::inject::Stack;
 use crate::runtime::scheduler::local_queue::LocalQueue;
 use crate::runtime::task::list::OwnedList;
-use crate::runtime::task::{self, Header, Id, JoinHandle, Notified, RawTask, Schedule};
+use crate::runtime::metrics::{bump, WorkerMetrics};
+use crate::runtime::task::{self, Header, Id, JoinHandle, Notified, RawTask};
+use crate::loom::sync::atomic::AtomicUsize;
+use std::time::Instant;
 use crate::task::coop;
 use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
@@ -44,6 +48,11 @@ pub(crate) struct Shared {
     block_on: Arc<BlockOnWaker>,
     config: Config,
     hooks: ParkHooks,
+    /// Tasks in the two remote stacks.
+    remote_len: AtomicUsize,
+    /// Length of the owner list, mirrored for metrics.
+    owned_len: AtomicUsize,
+    metrics: WorkerMetrics,
 }
 
 /// Wakes the future passed to `block_on`.
@@ -82,31 +91,17 @@ struct Context<'a> {
     core: &'a Core,
 }
 
-/// Restores the previous scheduler context on drop.
-struct ContextGuard(*const ());
-
-impl Drop for ContextGuard {
-    fn drop(&mut self) {
-        context::set_scheduler(self.0);
-    }
-}
-
-fn enter_context(cx: &Context<'_>) -> ContextGuard {
-    ContextGuard(context::set_scheduler(cx as *const Context<'_> as *const ()))
+fn enter_context(cx: &Context<'_>) -> context::SchedulerGuard {
+    context::enter_scheduler(SchedulerCx::CurrentThread(cx as *const Context<'_> as *const ()))
 }
 
 /// The core this thread holds for `handle`, if any.
 fn local_core(handle: &HandleInner) -> Option<&Core> {
-    let p = context::scheduler() as *const Context<'_>;
-    // SAFETY: a non-null pointer was set by `enter_context` on this thread
-    // and stays valid until its guard restores the previous value.
-    let cx = unsafe { p.as_ref() }?;
+    let SchedulerCx::CurrentThread(p) = context::scheduler() else { return None };
+    // SAFETY: the pointer was set by `enter_context` on this thread and
+    // stays valid until its guard restores the previous value.
+    let cx = unsafe { &*(p as *const Context<'_>) };
     ptr::eq(cx.handle, handle).then_some(cx.core)
-}
-
-/// `Some(0)` on the thread that drives a runtime's core.
-pub(crate) fn worker_index() -> Option<usize> {
-    (!context::scheduler().is_null()).then_some(0)
 }
 
 impl Shared {
@@ -127,6 +122,9 @@ impl Shared {
             block_on: Arc::new(BlockOnWaker { woken: AtomicBool::new(false), unparker }),
             config,
             hooks,
+            remote_len: AtomicUsize::new(0),
+            owned_len: AtomicUsize::new(0),
+            metrics: WorkerMetrics::default(),
         }
     }
 
@@ -146,10 +144,35 @@ impl Shared {
         }
     }
 
-    /// Wakes the driving thread's `block_on` loop so it re-polls its future
-    /// (used to stop a worker).
-    pub(crate) fn wake_block_on(&self) {
-        self.block_on.wake_by_ref();
+    pub(crate) fn metrics(&self) -> &WorkerMetrics {
+        &self.metrics
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        self.owned_len.load(Relaxed) + self.spawned_len()
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        self.remote_len.load(Relaxed)
+    }
+
+    /// Remote spawns not yet taken by the core (an upper bound of them).
+    fn spawned_len(&self) -> usize {
+        if self.spawned.is_empty() {
+            0
+        } else {
+            self.remote_len.load(Relaxed)
+        }
+    }
+
+    /// Pushes onto one of the remote stacks, counting it.
+    fn push_remote(&self, stack: &Stack, raw: RawTask) -> Result<(), RawTask> {
+        self.remote_len.fetch_add(1, Relaxed);
+        let res = stack.push(raw);
+        if res.is_err() {
+            self.remote_len.fetch_sub(1, Relaxed);
+        }
+        res
     }
 }
 
@@ -166,9 +189,12 @@ impl Core {
 
     /// Adds a new task to the owner list and the run queue. `raw` carries
     /// the list's reference and the `Notified` one.
-    fn bind(&self, raw: RawTask) {
+    fn bind(&self, shared: &Shared, raw: RawTask) {
         // SAFETY: a short list operation.
-        match unsafe { self.owned() }.push(raw) {
+        let owned = unsafe { self.owned() };
+        let res = owned.push(raw);
+        shared.owned_len.store(owned.len(), Relaxed);
+        match res {
             // SAFETY: the second reference is the `Notified`.
             Ok(()) => self.queue.push(unsafe { Notified::from_raw(raw.header_ptr()) }),
             Err(raw) => reject(raw),
@@ -177,21 +203,24 @@ impl Core {
 
     /// Moves everything from the remote stacks to the local queue.
     fn pull_remote(&self, shared: &Shared) -> bool {
-        let mut any = false;
+        let mut n = 0;
         if !shared.spawned.is_empty() {
             for raw in shared.spawned.take() {
-                self.bind(raw);
-                any = true;
+                self.bind(shared, raw);
+                n += 1;
             }
         }
         if !shared.woken.is_empty() {
             for raw in shared.woken.take() {
                 // SAFETY: the stack held the task's `Notified`.
                 self.queue.push(unsafe { Notified::from_raw(raw.header_ptr()) });
-                any = true;
+                n += 1;
             }
         }
-        any
+        if n > 0 {
+            shared.remote_len.fetch_sub(n, Relaxed);
+        }
+        n > 0
     }
 
     fn next_task(&self, shared: &Shared) -> Option<Notified> {
@@ -224,11 +253,14 @@ where
     F::Output: Send + 'static,
 {
     let (raw, join) = task::new_task(future, handle.clone(), id);
+    let shared = handle.current_thread();
     match local_core(handle) {
-        Some(core) => core.bind(raw),
+        Some(core) => {
+            bump(&shared.metrics.local_schedule_count, 1);
+            core.bind(shared, raw)
+        }
         None => {
-            let shared = handle.current_thread();
-            match shared.spawned.push(raw) {
+            match shared.push_remote(&shared.spawned, raw) {
                 Ok(()) => shared.unpark(),
                 Err(raw) => reject(raw),
             }
@@ -237,28 +269,34 @@ where
     join
 }
 
-impl Schedule for Arc<HandleInner> {
-    fn schedule(&self, task: Notified) {
-        if let Some(core) = local_core(self) {
-            core.queue.push(task);
-            return;
-        }
-        let shared = self.current_thread();
-        match shared.woken.push(task.into_raw()) {
-            Ok(()) => shared.unpark(),
-            // Shut down: the task is cancelled already; drop the reference.
-            // SAFETY: the stack gave back the `Notified` we pushed.
-            Err(raw) => drop(unsafe { Notified::from_raw(raw.header_ptr()) }),
-        }
+/// Queues a woken task: locally on the driving thread, else remotely.
+pub(crate) fn schedule(handle: &HandleInner, task: Notified) {
+    let shared = handle.current_thread();
+    if let Some(core) = local_core(handle) {
+        bump(&shared.metrics.local_schedule_count, 1);
+        core.queue.push(task);
+        return;
     }
+    match shared.push_remote(&shared.woken, task.into_raw()) {
+        Ok(()) => shared.unpark(),
+        // Shut down: the task is cancelled already; drop the reference.
+        // SAFETY: the stack gave back the `Notified` we pushed.
+        Err(raw) => drop(unsafe { Notified::from_raw(raw.header_ptr()) }),
+    }
+}
 
-    fn release(&self, task: &Header) -> bool {
-        match local_core(self) {
+/// Removes a completed task from the owner list.
+pub(crate) fn release(handle: &HandleInner, task: &Header) -> bool {
+    match local_core(handle) {
+        Some(core) => {
             // SAFETY: a short list operation.
-            Some(core) => unsafe { core.owned() }.remove(NonNull::from(task)),
-            // A task rejected at spawn on another thread was never listed.
-            None => false,
+            let owned = unsafe { core.owned() };
+            let removed = owned.remove(NonNull::from(task));
+            handle.current_thread().owned_len.store(owned.len(), Relaxed);
+            removed
         }
+        // A task rejected at spawn on another thread was never listed.
+        None => false,
     }
 }
 
@@ -312,7 +350,19 @@ pub(crate) fn block_on<F: Future>(handle: &Arc<HandleInner>, future: F) -> F::Ou
     }
 }
 
-fn run<F: Future>(handle: &Arc<HandleInner>, core: &Core, mut future: Pin<&mut F>) -> F::Output {
+fn run<F: Future>(handle: &Arc<HandleInner>, core: &Core, future: Pin<&mut F>) -> F::Output {
+    let mut busy_since = Instant::now();
+    let out = run_inner(handle, core, future, &mut busy_since);
+    bump(&handle.current_thread().metrics.busy_duration_ns, busy_since.elapsed().as_nanos() as u64);
+    out
+}
+
+fn run_inner<F: Future>(
+    handle: &Arc<HandleInner>,
+    core: &Core,
+    mut future: Pin<&mut F>,
+    busy_since: &mut Instant,
+) -> F::Output {
     let shared = handle.current_thread();
     let cx = Context { handle: Arc::as_ptr(handle), core };
     let _cx = enter_context(&cx);
@@ -320,6 +370,7 @@ fn run<F: Future>(handle: &Arc<HandleInner>, core: &Core, mut future: Pin<&mut F
     let mut task_cx = std::task::Context::from_waker(&waker);
     let woken = &shared.block_on.woken;
     woken.store(true, Relaxed);
+
     'outer: loop {
         if woken.swap(false, AcqRel) {
             if let Poll::Ready(out) = coop::budget(|| future.as_mut().poll(&mut task_cx)) {
@@ -334,13 +385,20 @@ fn run<F: Future>(handle: &Arc<HandleInner>, core: &Core, mut future: Pin<&mut F
                     if let Some(f) = &shared.hooks.before_park {
                         f();
                     }
+                    let m = &shared.metrics;
+                    bump(&m.park_count, 1);
+                    bump(&m.park_unpark_count, 1);
+                    bump(&m.busy_duration_ns, busy_since.elapsed().as_nanos() as u64);
                     core.park.park();
+                    *busy_since = Instant::now();
+                    bump(&m.park_unpark_count, 1);
                     if let Some(f) = &shared.hooks.after_unpark {
                         f();
                     }
                 }
                 continue 'outer;
             };
+            bump(&shared.metrics.poll_count, 1);
             coop::budget(|| task.run());
         }
         // Every `event_interval` tasks the loop comes back here, where the

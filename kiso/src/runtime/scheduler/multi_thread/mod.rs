@@ -1,0 +1,330 @@
+//! The multi-thread, work-stealing scheduler.
+//!
+//! Each worker thread owns a [`worker::Core`]: a bounded run queue that
+//! others can steal half of, a LIFO slot for the task it woke last, and its
+//! parker. Tasks spawned or woken off the workers go to the global
+//! [`Inject`] queue, which producers push to without locking. Idle workers
+//! steal from a random victim, at most half of them at a time, and park
+//! after spinning for a bounded time; a worker is woken only when there is
+//! work it could run (see `idle`).
+//!
+//! Every task is registered in one shard of the owner list (chosen by task
+//! id), so shutdown can reach tasks that are idle and referenced only by
+//! wakers held elsewhere.
+
+mod idle;
+pub(crate) mod queue;
+pub(crate) mod worker;
+
+#[cfg(all(test, loom))]
+mod loom_tests;
+
+use crate::loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering::*};
+use crate::loom::sync::Mutex;
+use crate::runtime::handle::HandleInner;
+use crate::runtime::metrics::WorkerMetrics;
+use crate::runtime::park::ParkInner;
+use crate::runtime::scheduler::inject::Inject;
+use crate::runtime::task::list::OwnedList;
+use crate::runtime::task::{self, Header, Id, JoinHandle, Notified, RawTask};
+use crate::runtime::{Callback, ParkHooks, ThreadNameFn};
+use idle::Idle;
+use std::future::Future;
+use std::io;
+use std::ptr::NonNull;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Scheduler settings from the builder.
+pub(crate) struct Config {
+    pub(crate) num_workers: usize,
+    pub(crate) event_interval: u32,
+    /// `None`: Tokio's default for the multi-thread scheduler (61).
+    pub(crate) global_queue_interval: Option<u32>,
+    pub(crate) disable_lifo_slot: bool,
+    pub(crate) thread_name: ThreadNameFn,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) after_start: Option<Callback>,
+    pub(crate) before_stop: Option<Callback>,
+    pub(crate) park_hooks: ParkHooks,
+}
+
+/// One worker's parts that other threads touch.
+pub(crate) struct Remote {
+    steal: queue::Steal,
+    park: Arc<ParkInner>,
+}
+
+/// One shard of the owner list.
+struct Shard {
+    list: Mutex<OwnedList>,
+    len: AtomicUsize,
+}
+
+pub(crate) struct Shared {
+    remotes: Box<[Remote]>,
+    inject: Inject,
+    idle: Idle,
+    shards: Box<[Shard]>,
+    /// Cores waiting for a thread: at start, and when a worker hands its
+    /// core off in `block_in_place`; the exiting workers put them back here.
+    cores: Mutex<Vec<Option<Box<worker::Core>>>>,
+    shutdown: AtomicBool,
+    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    /// Worker threads still running (signalled through `exited`).
+    running: Mutex<usize>,
+    exited: crate::loom::sync::Condvar,
+    metrics: Box<[WorkerMetrics]>,
+    config: Config,
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config) -> Shared {
+        let n = config.num_workers;
+        let mut remotes = Vec::with_capacity(n);
+        let mut cores = Vec::with_capacity(n);
+        let seed = worker::seed();
+        for index in 0..n {
+            let (local, steal) = queue::new();
+            let park = Arc::new(ParkInner::new());
+            remotes.push(Remote { steal, park: park.clone() });
+            cores.push(Some(Box::new(worker::Core::new(index, local, park, seed ^ (index as u64 + 1)))));
+        }
+        let num_shards = (n.next_power_of_two() * 4).min(1 << 16);
+        let shards = (0..num_shards).map(|_| Shard { list: Mutex::new(OwnedList::new()), len: AtomicUsize::new(0) }).collect();
+        Shared {
+            remotes: remotes.into_boxed_slice(),
+            inject: Inject::new(),
+            idle: Idle::new(n),
+            shards,
+            cores: Mutex::new(cores),
+            shutdown: AtomicBool::new(false),
+            threads: Mutex::new(Vec::new()),
+            running: Mutex::new(0),
+            exited: crate::loom::sync::Condvar::new(),
+            metrics: (0..n).map(|_| WorkerMetrics::default()).collect(),
+            config,
+        }
+    }
+
+    pub(crate) fn metrics(&self) -> &[WorkerMetrics] {
+        &self.metrics
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        self.shards.iter().map(|s| s.len.load(Relaxed)).sum()
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        self.inject.len()
+    }
+
+    fn shard(&self, id: Id) -> &Shard {
+        &self.shards[id.0.get() as usize & (self.shards.len() - 1)]
+    }
+
+    fn is_shutdown(&self) -> bool {
+        self.shutdown.load(Acquire)
+    }
+
+    /// Wakes a parked worker if there is nobody looking for work.
+    fn notify_parked(&self) {
+        if let Some(index) = self.idle.worker_to_notify() {
+            self.remotes[index].park.unpark();
+        }
+    }
+
+    /// Queues a task from off the workers.
+    fn push_remote(&self, task: Notified) {
+        if self.inject.push(task) {
+            self.notify_parked();
+        }
+    }
+
+    /// Wakes a worker if any queue holds work (used by the last searcher
+    /// going to sleep).
+    fn notify_if_work_pending(&self) {
+        if self.remotes.iter().any(|r| !r.steal.is_empty()) || !self.inject.is_empty() {
+            self.notify_parked();
+        }
+    }
+
+    /// Starts a thread for worker `index`, whose core waits in `cores`.
+    fn start_worker(&self, handle: &Arc<HandleInner>, index: usize) -> io::Result<()> {
+        let mut builder = std::thread::Builder::new().name((self.config.thread_name)());
+        if let Some(size) = self.config.stack_size {
+            builder = builder.stack_size(size);
+        }
+        let h = handle.clone();
+        *crate::loom::lock(&self.running) += 1;
+        let spawned = builder.spawn(move || {
+            let shared = h.multi_thread();
+            if let Some(f) = &shared.config.after_start {
+                f();
+            }
+            worker::run(&h, index);
+            if let Some(f) = &shared.config.before_stop {
+                f();
+            }
+            let mut running = crate::loom::lock(&shared.running);
+            *running -= 1;
+            shared.exited.notify_all();
+        });
+        match spawned {
+            Ok(join) => {
+                crate::loom::lock(&self.threads).push(join);
+                Ok(())
+            }
+            Err(e) => {
+                *crate::loom::lock(&self.running) -= 1;
+                Err(e)
+            }
+        }
+    }
+
+    fn take_core(&self, index: usize) -> Option<Box<worker::Core>> {
+        crate::loom::lock(&self.cores)[index].take()
+    }
+
+    fn put_core(&self, core: Box<worker::Core>) {
+        let index = core.index();
+        crate::loom::lock(&self.cores)[index] = Some(core);
+    }
+}
+
+/// Starts every worker of a new runtime.
+pub(crate) fn launch(handle: &Arc<HandleInner>) -> io::Result<()> {
+    let shared = handle.multi_thread();
+    for index in 0..shared.remotes.len() {
+        shared.start_worker(handle, index)?;
+    }
+    Ok(())
+}
+
+/// A new task that cannot be accepted: cancel it here. `raw` carries the
+/// owner list's and the `Notified` references.
+fn reject(raw: RawTask) {
+    // SAFETY: `shutdown` consumes one of our references...
+    unsafe { raw.shutdown() };
+    // ...and this drops the other.
+    raw.drop_reference();
+}
+
+pub(crate) fn spawn<F>(handle: &Arc<HandleInner>, future: F, id: Id) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let shared = handle.multi_thread();
+    let (raw, join) = task::new_task(future, handle.clone(), id);
+    let shard = shared.shard(id);
+    {
+        let mut list = crate::loom::lock(&shard.list);
+        if let Err(raw) = list.push(raw) {
+            drop(list);
+            reject(raw);
+            return join;
+        }
+        shard.len.store(list.len(), Relaxed);
+    }
+    // SAFETY: the second reference of a new task is its `Notified`.
+    let task = unsafe { Notified::from_raw(raw.header_ptr()) };
+    schedule(handle, task, false);
+    join
+}
+
+/// Queues a woken task: on this worker if we are one of this runtime's
+/// workers (into the LIFO slot unless it yielded), else on the global queue.
+pub(crate) fn schedule(handle: &HandleInner, task: Notified, is_yield: bool) {
+    let task = match worker::schedule_local(handle, task, is_yield) {
+        Ok(()) => return,
+        Err(task) => task,
+    };
+    handle.multi_thread().push_remote(task);
+}
+
+pub(crate) fn release(handle: &HandleInner, task: &Header) -> bool {
+    let shard = handle.multi_thread().shard(task.id);
+    let mut list = crate::loom::lock(&shard.list);
+    let removed = list.remove(NonNull::from(task));
+    shard.len.store(list.len(), Relaxed);
+    removed
+}
+
+/// Stops the workers (waiting at most `timeout` for them), then cancels every
+/// task, dropping each future exactly once.
+pub(crate) fn shutdown(handle: &Arc<HandleInner>, timeout: Option<Duration>) {
+    let shared = handle.multi_thread();
+    if shared.shutdown.swap(true, AcqRel) {
+        return;
+    }
+    for remote in shared.remotes.iter() {
+        remote.park.unpark();
+    }
+    // Wait for the workers to leave; a worker stuck in a task is left
+    // behind after the timeout.
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let on_worker = matches!(crate::runtime::context::scheduler(), crate::runtime::context::SchedulerCx::MultiThread(_));
+    let mut all_exited = true;
+    if !on_worker {
+        let mut running = crate::loom::lock(&shared.running);
+        while *running > 0 {
+            running = match deadline {
+                None => shared.exited.wait(running).unwrap_or_else(|e| e.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        all_exited = false;
+                        break;
+                    }
+                    shared.exited.wait_timeout(running, d - now).unwrap_or_else(|e| e.into_inner()).0
+                }
+            };
+        }
+    } else {
+        all_exited = false;
+    }
+    if all_exited {
+        let threads = std::mem::take(&mut *crate::loom::lock(&shared.threads));
+        for t in threads {
+            let _ = t.join();
+        }
+    }
+    // No new task can be listed or queued from here on.
+    for shard in shared.shards.iter() {
+        crate::loom::lock(&shard.list).close();
+    }
+    shared.inject.close();
+    // Cancel every task; dropping futures may wake or spawn others, which
+    // are rejected now.
+    for shard in shared.shards.iter() {
+        loop {
+            let task = crate::loom::lock(&shard.list).pop();
+            let Some(raw) = task else { break };
+            shard.len.fetch_sub(1, Relaxed);
+            // SAFETY: we took over the list's reference.
+            unsafe { raw.shutdown() };
+        }
+    }
+    // Cores whose workers exited: their queues were drained on exit.
+    let cores = std::mem::take(&mut *crate::loom::lock(&shared.cores));
+    drop(cores);
+    shared.inject.close();
+}
+
+/// Default number of workers: `TOKIO_WORKER_THREADS` if set, else the
+/// number of CPUs.
+///
+/// # Panics
+///
+/// Panics if the variable is set to something other than a positive
+/// integer.
+pub(crate) fn default_num_workers() -> usize {
+    match std::env::var("TOKIO_WORKER_THREADS") {
+        Ok(s) => match s.trim().parse::<usize>() {
+            Ok(n) if n > 0 => n,
+            _ => panic!("\"TOKIO_WORKER_THREADS\" must be a positive integer, got {s:?}"),
+        },
+        Err(_) => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    }
+}

@@ -1,0 +1,381 @@
+//! A worker thread: its core, its loop, and scheduling from inside it.
+//!
+//! The loop, per tick: take a task (every `global_queue_interval` ticks the
+//! global queue first, else the LIFO slot, the local queue, then a batch from
+//! the global queue); if there is none, steal; if there is nothing to steal,
+//! park. While a task runs, the core sits in the thread's [`Context`] so that
+//! wakes and spawns from the task reach the local queue; `block_in_place`
+//! can take it from there and hand it to a new thread.
+
+use super::{queue, Shared};
+use crate::runtime::context::{self, SchedulerCx};
+use crate::runtime::handle::HandleInner;
+use crate::runtime::metrics::{bump, WorkerMetrics};
+use crate::runtime::park::ParkInner;
+use crate::runtime::task::Notified;
+use crate::task::coop;
+use std::cell::RefCell;
+use std::ptr;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// How many times in a row the LIFO slot may be preferred before the
+/// worker goes back to its queue (the starvation guard: two tasks waking
+/// each other must not keep everything else waiting).
+const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
+
+/// How many spin iterations a worker waits for a notification before it
+/// sleeps. A wake of a sleeping thread costs 25-50 µs on the VMs kiso is
+/// measured on, one of a spinning thread about 0.1 µs; this spins for a few
+/// tens of microseconds (measured: see BENCHMARKS.md), once per park, so an
+/// idle runtime still costs next to nothing.
+#[cfg(not(loom))]
+const PARK_SPINS: u32 = 1000;
+#[cfg(loom)]
+const PARK_SPINS: u32 = 0;
+
+pub(crate) struct Core {
+    index: usize,
+    tick: u32,
+    lifo: Option<Notified>,
+    lifo_enabled: bool,
+    run_queue: queue::Local,
+    is_searching: bool,
+    is_shutdown: bool,
+    rng: u64,
+    park: Arc<ParkInner>,
+    busy_since: Instant,
+}
+
+/// A seed for the workers' random number generators.
+pub(crate) fn seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0x6b69_736f);
+    h.finish() | 1
+}
+
+impl Core {
+    pub(super) fn new(index: usize, run_queue: queue::Local, park: Arc<ParkInner>, seed: u64) -> Core {
+        Core {
+            index,
+            tick: 0,
+            lifo: None,
+            lifo_enabled: true,
+            run_queue,
+            is_searching: false,
+            is_shutdown: false,
+            rng: seed | 1,
+            park,
+            busy_since: Instant::now(),
+        }
+    }
+
+    pub(super) fn index(&self) -> usize {
+        self.index
+    }
+
+    /// xorshift64*: the victim choice needs speed, not quality.
+    fn rand_n(&mut self, n: usize) -> usize {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 32) as usize % n
+    }
+
+    fn metrics<'a>(&self, shared: &'a Shared) -> &'a WorkerMetrics {
+        &shared.metrics[self.index]
+    }
+
+    fn next_task(&mut self, shared: &Shared) -> Option<Notified> {
+        let gqi = shared.config.global_queue_interval.unwrap_or(61);
+        if self.tick % gqi == 0 {
+            // Now and then the global queue goes first, so remote work is
+            // not starved by a worker that always has local work.
+            let mut task = None;
+            shared.inject.pop_batch(1, |t| task = Some(t));
+            if task.is_some() {
+                return task;
+            }
+        }
+        if let Some(task) = self.next_local_task() {
+            return Some(task);
+        }
+        if shared.inject.is_empty() {
+            return None;
+        }
+        // Take a fair share of the global queue, as much as fits.
+        let n = (shared.inject.len() / shared.remotes.len() + 1).min(queue::CAPACITY / 2);
+        let mut first = None;
+        let inject = &shared.inject;
+        let run_queue = &mut self.run_queue;
+        let mut overflowed = false;
+        inject.pop_batch(n, |t| match first {
+            None => first = Some(t),
+            Some(_) => overflowed |= run_queue.push_back(t, inject),
+        });
+        debug_assert!(!overflowed);
+        first
+    }
+
+    fn next_local_task(&mut self) -> Option<Notified> {
+        if self.lifo_enabled {
+            if let Some(task) = self.lifo.take() {
+                return Some(task);
+            }
+        }
+        self.run_queue.pop()
+    }
+
+    /// Steals from a random other worker, or takes from the global queue.
+    fn steal_work(&mut self, shared: &Shared) -> Option<Notified> {
+        if !self.is_searching {
+            self.is_searching = shared.idle.transition_to_searching();
+        }
+        if !self.is_searching {
+            return None;
+        }
+        let n = shared.remotes.len();
+        let start = self.rand_n(n);
+        for i in 0..n {
+            let victim = (start + i) % n;
+            if victim == self.index {
+                continue;
+            }
+            if let Some((task, count)) = shared.remotes[victim].steal.steal_into(&mut self.run_queue) {
+                let m = &shared.metrics[self.index];
+                bump(&m.steal_count, count as u64);
+                bump(&m.steal_operations, 1);
+                return Some(task);
+            }
+        }
+        let mut task = None;
+        shared.inject.pop_batch(1, |t| task = Some(t));
+        task
+    }
+
+    /// Sends queued tasks back (on exit): their `Notified` references are
+    /// dropped, the tasks themselves are cancelled through the owner list.
+    fn drain(&mut self) {
+        drop(self.lifo.take());
+        while let Some(task) = self.run_queue.pop() {
+            drop(task);
+        }
+    }
+}
+
+/// What `context::scheduler()` points to on a worker thread.
+pub(crate) struct Context {
+    handle: *const HandleInner,
+    index: usize,
+    /// The core, while a task runs; `None` after `block_in_place` gave it
+    /// away.
+    core: RefCell<Option<Box<Core>>>,
+}
+
+/// Runs worker `index` on this thread until shutdown (or until this thread
+/// gives its core away).
+pub(crate) fn run(handle: &Arc<HandleInner>, index: usize) {
+    let shared = handle.multi_thread();
+    let Some(core) = shared.take_core(index) else { return };
+    let _driving = context::enter_driving();
+    let _enter = context::set_current(handle);
+    let cx = Context { handle: Arc::as_ptr(handle), index, core: RefCell::new(None) };
+    let _sched = context::enter_scheduler(SchedulerCx::MultiThread(&cx as *const Context as *const ()));
+    if let Some(mut core) = cx.run_loop(shared, core) {
+        core.drain();
+        let m = core.metrics(shared);
+        bump(&m.busy_duration_ns, core.busy_since.elapsed().as_nanos() as u64);
+        shared.put_core(core);
+    }
+}
+
+impl Context {
+    /// Returns the core at shutdown, or `None` if it was handed off.
+    fn run_loop(&self, shared: &Shared, mut core: Box<Core>) -> Option<Box<Core>> {
+        loop {
+            core.tick = core.tick.wrapping_add(1);
+            core.lifo_enabled = !shared.config.disable_lifo_slot;
+            if core.tick % shared.config.event_interval == 0 {
+                // Maintenance: here the drivers will be polled without
+                // blocking; and the shutdown flag is checked.
+                core.metrics(shared).queue_depth.store(core.run_queue.len() as u64, Relaxed);
+                if shared.is_shutdown() {
+                    core.is_shutdown = true;
+                }
+            }
+            if core.is_shutdown {
+                return Some(core);
+            }
+            if let Some(task) = core.next_task(shared) {
+                core = self.run_task(shared, task, core)?;
+                continue;
+            }
+            if let Some(task) = core.steal_work(shared) {
+                core = self.run_task(shared, task, core)?;
+                continue;
+            }
+            core = self.park(shared, core);
+        }
+    }
+
+    /// Runs a task, then the tasks it leaves in the LIFO slot, within one
+    /// coop budget. `None` if the core was given away meanwhile.
+    fn run_task(&self, shared: &Shared, task: Notified, mut core: Box<Core>) -> Option<Box<Core>> {
+        if core.is_searching {
+            core.is_searching = false;
+            if shared.idle.transition_from_searching() {
+                // We were the last searcher and found work: there may be
+                // more, so get somebody else looking.
+                shared.notify_parked();
+            }
+        }
+        let metrics = core.metrics(shared);
+        *self.core.borrow_mut() = Some(core);
+        coop::budget(|| {
+            bump(&metrics.poll_count, 1);
+            task.run();
+            let mut lifo_polls = 0;
+            loop {
+                let mut core = self.core.borrow_mut().take()?;
+                let Some(task) = core.lifo.take() else { return Some(core) };
+                if !coop::has_budget_remaining() || !core.lifo_enabled {
+                    // Out of budget: the LIFO task waits its turn.
+                    bump(&metrics.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
+                    return Some(core);
+                }
+                lifo_polls += 1;
+                if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
+                    core.lifo_enabled = false;
+                }
+                *self.core.borrow_mut() = Some(core);
+                bump(&metrics.poll_count, 1);
+                task.run();
+            }
+        })
+    }
+
+    fn park(&self, shared: &Shared, mut core: Box<Core>) -> Box<Core> {
+        let hooks = &shared.config.park_hooks;
+        if core.lifo.is_some() || !core.run_queue.is_empty() {
+            return core;
+        }
+        if let Some(f) = &hooks.before_park {
+            f();
+        }
+        let was_searching = core.is_searching;
+        core.is_searching = false;
+        if shared.idle.transition_to_parked(core.index, was_searching) {
+            // Producers saw us searching and did not notify: look again.
+            shared.notify_if_work_pending();
+        }
+        let m = core.metrics(shared);
+        bump(&m.park_count, 1);
+        bump(&m.park_unpark_count, 1);
+        bump(&m.busy_duration_ns, core.busy_since.elapsed().as_nanos() as u64);
+        m.queue_depth.store(0, Relaxed);
+        loop {
+            core.park.park_spin(PARK_SPINS);
+            if shared.is_shutdown() {
+                core.is_shutdown = true;
+                shared.idle.unpark_worker(core.index);
+                break;
+            }
+            if !shared.idle.is_parked(core.index) {
+                // A notifier chose us: we start out searching.
+                core.is_searching = true;
+                break;
+            }
+        }
+        core.busy_since = Instant::now();
+        bump(&m.park_unpark_count, 1);
+        if let Some(f) = &hooks.after_unpark {
+            f();
+        }
+        core
+    }
+}
+
+/// This thread's worker context for `handle`, if it is one of its workers.
+fn local_context(handle: &HandleInner) -> Option<&Context> {
+    let SchedulerCx::MultiThread(p) = context::scheduler() else { return None };
+    // SAFETY: set by `run` on this thread, valid while its guard lives.
+    let cx = unsafe { &*(p as *const Context) };
+    ptr::eq(cx.handle, handle).then_some(cx)
+}
+
+/// Queues `task` on this worker if this thread is a worker of `handle`
+/// holding its core; gives it back otherwise.
+pub(crate) fn schedule_local(handle: &HandleInner, task: Notified, is_yield: bool) -> Result<(), Notified> {
+    let Some(cx) = local_context(handle) else { return Err(task) };
+    let Ok(mut slot) = cx.core.try_borrow_mut() else { return Err(task) };
+    let Some(core) = slot.as_mut() else { return Err(task) };
+    let shared = handle.multi_thread();
+    let m = &shared.metrics[cx.index];
+    bump(&m.local_schedule_count, 1);
+    let queued_more = if is_yield || !core.lifo_enabled {
+        bump(&m.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
+        true
+    } else {
+        match core.lifo.replace(task) {
+            Some(prev) => {
+                bump(&m.overflow_count, u64::from(core.run_queue.push_back(prev, &shared.inject)));
+                true
+            }
+            None => false,
+        }
+    };
+    drop(slot);
+    if queued_more {
+        // There is work another worker could steal.
+        shared.notify_parked();
+    }
+    Ok(())
+}
+
+/// The index of the worker this thread runs, if any.
+pub(crate) fn current_index() -> Option<usize> {
+    let SchedulerCx::MultiThread(p) = context::scheduler() else { return None };
+    // SAFETY: as in `local_context`.
+    Some(unsafe { &*(p as *const Context) }.index)
+}
+
+/// Gives this worker's core to a new thread so that the current thread can
+/// block; see `task::block_in_place`. Returns false if there was no core to
+/// give (not a worker, or already given).
+pub(crate) fn hand_off_core() -> bool {
+    let SchedulerCx::MultiThread(p) = context::scheduler() else { return false };
+    // SAFETY: as in `local_context`.
+    let cx = unsafe { &*(p as *const Context) };
+    // SAFETY: the context's handle pointer is kept alive by the worker's
+    // `Arc`, held by `run` up the stack.
+    let handle = unsafe {
+        Arc::increment_strong_count(cx.handle);
+        Arc::from_raw(cx.handle)
+    };
+    let shared = handle.multi_thread();
+    if shared.is_shutdown() {
+        return false;
+    }
+    let Ok(mut slot) = cx.core.try_borrow_mut() else { return false };
+    let Some(mut core) = slot.take() else { return false };
+    drop(slot);
+    // The LIFO task could not be stolen; let the new thread or a thief
+    // have it through the queue.
+    if let Some(task) = core.lifo.take() {
+        core.run_queue.push_back(task, &shared.inject);
+    }
+    let index = core.index;
+    shared.put_core(core);
+    if shared.start_worker(&handle, index).is_err() {
+        // No thread: keep the core here after all.
+        if let Some(core) = shared.take_core(index) {
+            *cx.core.borrow_mut() = Some(core);
+        }
+        return false;
+    }
+    true
+}
