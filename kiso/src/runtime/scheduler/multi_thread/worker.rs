@@ -94,30 +94,36 @@ impl Core {
         let gqi = shared.config.global_queue_interval.unwrap_or(61);
         if self.tick % gqi == 0 {
             // Now and then the global queue goes first, so remote work is
-            // not starved by a worker that always has local work.
-            let mut task = None;
-            shared.inject.pop_batch(1, |t| task = Some(t));
-            if task.is_some() {
-                return task;
+            // not starved by a worker that always has local work (tasks
+            // that yield go back to the local queue). A fair share is taken
+            // at once, so remote work keeps pace with the local loop.
+            if let Some(task) = self.pull_inject(shared) {
+                return Some(task);
             }
         }
         if let Some(task) = self.next_local_task() {
             return Some(task);
         }
+        self.pull_inject(shared)
+    }
+
+    /// Takes a fair share of the global queue (as much as fits): returns one
+    /// task and queues the rest locally.
+    fn pull_inject(&mut self, shared: &Shared) -> Option<Notified> {
         if shared.inject.is_empty() {
             return None;
         }
-        // Take a fair share of the global queue, as much as fits.
-        let n = (shared.inject.len() / shared.remotes.len() + 1).min(queue::CAPACITY / 2);
+        let room = queue::CAPACITY - self.run_queue.len().min(queue::CAPACITY);
+        let n = (shared.inject.len() / shared.remotes.len() + 1).min(queue::CAPACITY / 2).min(room.max(1));
         let mut first = None;
         let inject = &shared.inject;
         let run_queue = &mut self.run_queue;
-        let mut overflowed = false;
         inject.pop_batch(n, |t| match first {
             None => first = Some(t),
-            Some(_) => overflowed |= run_queue.push_back(t, inject),
+            Some(_) => {
+                run_queue.push_back(t, inject);
+            }
         });
-        debug_assert!(!overflowed);
         first
     }
 
