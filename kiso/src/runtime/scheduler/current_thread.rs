@@ -76,7 +76,8 @@ impl Wake for BlockOnWaker {
 pub(crate) struct Core {
     queue: LocalQueue,
     owned: UnsafeCell<OwnedList>,
-    tick: Cell<u32>,
+    /// Ticks left until the remote stacks are checked even with local work.
+    until_remote: Cell<u32>,
     park: Arc<ParkInner>,
 }
 
@@ -111,7 +112,7 @@ impl Shared {
         let core = Core {
             queue: LocalQueue::new(),
             owned: UnsafeCell::new(OwnedList::new()),
-            tick: Cell::new(0),
+            until_remote: Cell::new(1),
             park,
         };
         Shared {
@@ -224,9 +225,10 @@ impl Core {
     }
 
     fn next_task(&self, shared: &Shared) -> Option<Notified> {
-        let tick = self.tick.get().wrapping_add(1);
-        self.tick.set(tick);
-        if tick % shared.config.global_queue_interval == 0 {
+        let left = self.until_remote.get() - 1;
+        self.until_remote.set(left);
+        if left == 0 {
+            self.until_remote.set(shared.config.global_queue_interval);
             self.pull_remote(shared);
         }
         match self.queue.pop() {

@@ -79,6 +79,13 @@ impl Idle {
     pub(crate) fn worker_to_notify(&self) -> Option<usize> {
         // Order the caller's push before our read of the state.
         fence(SeqCst);
+        self.worker_to_notify_unfenced()
+    }
+
+    /// As `worker_to_notify`, without ordering the caller's push first.
+    /// For work the calling worker will run itself if nobody else does (its
+    /// own queue): a stale read can only cost parallelism, never the work.
+    pub(crate) fn worker_to_notify_unfenced(&self) -> Option<usize> {
         if !self.should_notify() {
             return None;
         }

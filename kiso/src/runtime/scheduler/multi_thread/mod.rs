@@ -134,6 +134,14 @@ impl Shared {
         }
     }
 
+    /// As `notify_parked`, for work queued on the calling worker's own
+    /// queue, which it runs itself if nobody steals it.
+    fn notify_parked_local(&self) {
+        if let Some(index) = self.idle.worker_to_notify_unfenced() {
+            self.remotes[index].park.unpark();
+        }
+    }
+
     /// Queues a task from off the workers.
     fn push_remote(&self, task: Notified) {
         if self.inject.push(task) {

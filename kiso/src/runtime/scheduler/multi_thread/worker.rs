@@ -37,7 +37,10 @@ const PARK_SPINS: u32 = 0;
 
 pub(crate) struct Core {
     index: usize,
-    tick: u32,
+    /// Ticks left until the global queue goes first / until maintenance
+    /// (countdowns rather than a division on every tick).
+    until_global: u32,
+    until_maintenance: u32,
     lifo: Option<Notified>,
     lifo_enabled: bool,
     run_queue: queue::Local,
@@ -60,7 +63,8 @@ impl Core {
     pub(super) fn new(index: usize, run_queue: queue::Local, park: Arc<ParkInner>, seed: u64) -> Core {
         Core {
             index,
-            tick: 0,
+            until_global: 1,
+            until_maintenance: 1,
             lifo: None,
             lifo_enabled: true,
             run_queue,
@@ -91,8 +95,9 @@ impl Core {
     }
 
     fn next_task(&mut self, shared: &Shared) -> Option<Notified> {
-        let gqi = shared.config.global_queue_interval.unwrap_or(61);
-        if self.tick % gqi == 0 {
+        self.until_global -= 1;
+        if self.until_global == 0 {
+            self.until_global = shared.config.global_queue_interval.unwrap_or(61);
             // Now and then the global queue goes first, so remote work is
             // not starved by a worker that always has local work (tasks
             // that yield go back to the local queue). A fair share is taken
@@ -203,9 +208,10 @@ impl Context {
     /// Returns the core at shutdown, or `None` if it was handed off.
     fn run_loop(&self, shared: &Shared, mut core: Box<Core>) -> Option<Box<Core>> {
         loop {
-            core.tick = core.tick.wrapping_add(1);
             core.lifo_enabled = !shared.config.disable_lifo_slot;
-            if core.tick % shared.config.event_interval == 0 {
+            core.until_maintenance -= 1;
+            if core.until_maintenance == 0 {
+                core.until_maintenance = shared.config.event_interval;
                 // Maintenance: here the drivers will be polled without
                 // blocking; and the shutdown flag is checked.
                 core.metrics(shared).queue_depth.store(core.run_queue.len() as u64, Relaxed);
@@ -337,7 +343,7 @@ pub(crate) fn schedule_local(handle: &HandleInner, task: Notified, is_yield: boo
     drop(slot);
     if queued_more {
         // There is work another worker could steal.
-        shared.notify_parked();
+        shared.notify_parked_local();
     }
     Ok(())
 }
