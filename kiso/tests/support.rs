@@ -22,7 +22,8 @@ impl Drop for DropCounter {
     }
 }
 
-/// A one-shot flag a future can wait on, set from anywhere.
+/// A one-shot flag a future can wait on, set from anywhere. It keeps one
+/// waker: only one task may wait on a given flag.
 #[derive(Clone, Default)]
 pub struct Flag(Arc<Mutex<(bool, Option<Waker>)>>);
 

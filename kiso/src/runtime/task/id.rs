@@ -32,7 +32,7 @@ impl fmt::Display for Id {
 
 /// Ids are handed to threads in blocks, so spawning costs no shared atomic
 /// operation (a global counter is a known point of contention).
-const BLOCK: u64 = 1024;
+pub(crate) const BLOCK: u64 = 1024;
 
 // A plain `std` atomic, not the loom facade's: it must be a `static`, and it
 // takes part in no protocol a model checks (any unique value will do).

@@ -119,8 +119,15 @@ impl Shared {
         self.inject.len()
     }
 
+    /// The owner-list shard of a task. Ids come in per-thread blocks (see
+    /// `task::Id`): runs of 16 consecutive ids share a shard, and each block
+    /// starts at a different shard, so threads spawning at once mostly lock
+    /// different shards while one thread's tasks still spread over all of
+    /// them (their completions, on any worker, rarely meet on one lock).
     fn shard(&self, id: Id) -> &Shard {
-        &self.shards[id.0.get() as usize & (self.shards.len() - 1)]
+        let id = id.0.get();
+        let index = (id >> 4) ^ (id / crate::runtime::task::ID_BLOCK);
+        &self.shards[index as usize & (self.shards.len() - 1)]
     }
 
     fn is_shutdown(&self) -> bool {
