@@ -11,10 +11,12 @@
 //!    taken per round, from two samples measured next to each other, and the reported ratio
 //!    is the median of those pairwise ratios: slow drift of a shared machine cancels out.
 //!
-//! `--quick` skips 1 and 2 and runs every workload exactly once per runtime at its small
-//! size. Each sample builds its runtime outside the timed region; [`measure`] times only
-//! the closure it is given, in wall time and in CPU time of the whole process (user +
-//! system, all threads, from `getrusage`), so spinning that buys latency with CPU shows up.
+//! A workload with a fixed round count ([`Workload::rounds`]) skips 1 and 2 and runs that
+//! many measured rounds. `--quick` skips 1 and 2 and runs every workload exactly once per
+//! runtime at its small size. Each sample builds its runtime outside the timed region;
+//! [`measure`] times only the closure it is given, in wall time and in CPU time of the
+//! whole process (user + system, all threads, from `getrusage`), so spinning that buys
+//! latency with CPU shows up.
 
 use std::io::IsTerminal;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -72,6 +74,10 @@ pub struct Workload {
     pub quick_n: usize,
     /// Whether to repeat the inner work until a sample lasts about the target time.
     pub calibrate: bool,
+    /// `Some(r)`: exactly `r` measured rounds whatever `--rounds` says, with no calibration
+    /// and no warm-up round (for slow workloads that measure a fresh child process, which
+    /// warming up this one cannot help); `None`: calibration, warm-up and `--rounds`.
+    pub rounds: Option<usize>,
     pub tokio: RunFn,
     pub kiso: RunFn,
 }
@@ -228,25 +234,31 @@ fn run_inner(w: &Workload, cfg: &Config, out: &mut Outcome) -> Result<(), String
         return Ok(());
     }
 
-    // Calibration (doubles as the first warm-up).
-    let one = Size { n: w.n, reps: 1 };
-    let t = sample(w.tokio, one).map_err(|e| format!("tokio: {e}"))?;
-    sample(w.kiso, one).map_err(|e| format!("kiso: {e}"))?;
-    let reps = if w.calibrate {
-        let per_rep = t.wall.as_secs_f64().max(1e-6);
-        ((cfg.target.as_secs_f64() / per_rep).ceil() as usize).clamp(1, 100_000)
+    let (reps, rounds, first_round) = if let Some(rounds) = w.rounds {
+        // Fixed rounds: no calibration, no warm-up (round 0 is the warm-up).
+        (1, rounds, 1)
     } else {
-        1
+        // Calibration (doubles as the first warm-up).
+        let one = Size { n: w.n, reps: 1 };
+        let t = sample(w.tokio, one).map_err(|e| format!("tokio: {e}"))?;
+        sample(w.kiso, one).map_err(|e| format!("kiso: {e}"))?;
+        let reps = if w.calibrate {
+            let per_rep = t.wall.as_secs_f64().max(1e-6);
+            ((cfg.target.as_secs_f64() / per_rep).ceil() as usize).clamp(1, 100_000)
+        } else {
+            1
+        };
+        (reps, cfg.rounds, 0)
     };
     out.size = Size { n: w.n, reps };
 
     // Warm-up round at full size, then the measured rounds.
     let live = std::io::stderr().is_terminal();
-    for round in 0..=cfg.rounds {
+    for round in first_round..=rounds {
         if live {
             eprint!(
-                "\r  {:<28} n={} reps={} round {round}/{}   ",
-                w.name, w.n, reps, cfg.rounds
+                "\r  {:<28} n={} reps={} round {round}/{rounds}   ",
+                w.name, w.n, reps
             );
         }
         let t = sample(w.tokio, out.size).map_err(|e| format!("tokio: {e}"))?;

@@ -93,6 +93,19 @@ fn main() -> ExitCode {
     if argv.peek().map(String::as_str) == Some(workloads::mem::CHILD_FLAG) {
         return child(argv.skip(1).collect());
     }
+    if argv.peek().map(String::as_str) == Some(workloads::rt_multi_idle::CHILD_FLAG) {
+        let args: Vec<String> = argv.skip(1).collect();
+        return match workloads::rt_multi_idle::child_main(&args) {
+            Ok(value) => {
+                println!("{value}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let args = match parse_args(argv) {
         Ok(args) => args,
         Err(e) if e.is_empty() => {
@@ -151,6 +164,13 @@ fn main() -> ExitCode {
     println!("{}", report::LEGEND);
     if cfg.quick {
         println!("--quick: one cold sample per runtime; the numbers only show that it runs.");
+    }
+    let notes = workloads::notes();
+    if !notes.is_empty() {
+        println!();
+        for note in notes {
+            println!("{note}");
+        }
     }
 
     let mut failed = outcomes.iter().any(|o| o.failure.is_some());

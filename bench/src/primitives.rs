@@ -10,12 +10,16 @@
 //!   [`Latch::wait`] until the count reaches zero.
 //! - [`Baton`]: a one-direction hand-off slot; one side [`Baton::pass`]es, the other awaits
 //!   [`Baton::take`]. Two batons make a ping-pong pair.
+//! - [`wait_on_thread`]: runs one future to completion on the calling plain thread, parking
+//!   it between polls, so a thread that is no part of any runtime can wait for a [`Latch`]
+//!   without going through either runtime's `block_on`.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::Thread;
 
 /// Stores `cx`'s waker into `slot` unless the stored one already wakes the same task.
 fn store_waker(slot: &mut Option<Waker>, cx: &Context<'_>) {
@@ -143,11 +147,38 @@ impl Future for BatonTake<'_> {
     }
 }
 
+/// Wakes a plain thread parked in [`wait_on_thread`].
+struct ThreadWaker(Thread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Polls `fut` on the calling thread until it completes, parking the thread while it is
+/// pending; its waker unparks the thread. The same code for both runtimes, so the cost of
+/// the final cross-thread wake-up is the same for both.
+pub fn wait_on_thread<F: Future>(fut: F) -> F::Output {
+    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+            return out;
+        }
+        // A spurious or early unpark only costs another poll.
+        std::thread::park();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::task::Wake;
 
     struct CountWakes(AtomicUsize);
     impl Wake for CountWakes {
@@ -185,5 +216,20 @@ mod tests {
         assert!(poll_once(&mut take, &wakes).is_ready());
         let mut again = baton.take();
         assert!(poll_once(&mut again, &wakes).is_pending());
+    }
+
+    #[test]
+    fn wait_on_thread_wakes_from_another_thread() {
+        let latch = Arc::new(Latch::new(3));
+        let counter = latch.clone();
+        let t = std::thread::spawn(move || {
+            for _ in 0..3 {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                counter.count_down();
+            }
+        });
+        wait_on_thread(latch.wait());
+        assert!(latch.is_open());
+        t.join().unwrap();
     }
 }

@@ -19,7 +19,12 @@ fn num(v: Option<f64>) -> String {
         Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
         Some(v) if v.abs() >= 100.0 => format!("{v:.1}"),
         Some(v) if v.abs() >= 10.0 => format!("{v:.2}"),
-        Some(v) => format!("{v:.3}"),
+        Some(v) if v == 0.0 || v.abs() >= 0.1 => format!("{v:.3}"),
+        // Small values (such as an idle runtime's % of a core) keep three significant digits.
+        Some(v) => {
+            let decimals = (-v.abs().log10().floor()) as usize + 2;
+            format!("{v:.decimals$}")
+        }
     }
 }
 
@@ -131,7 +136,9 @@ spread: (max - min) / median of the per-round ratios.
 tokio cpu, kiso cpu: median CPU time (user + system, all threads of the process) per op,
        in ns, over the same measured region; above the wall time means several busy threads,
        below it means threads were parked.
-size: workload size x repetitions of it in one sample.";
+size: workload size x repetitions of it in one sample.
+rt_multi/idle_cpu: % of one core used by an idle 2-worker runtime in a fresh child process
+       over a window of `size` ms; 3 rounds (no warm-up) whatever --rounds says.";
 
 /// Writes a JSON string literal.
 fn json_str(s: &str) -> String {
@@ -293,4 +300,20 @@ pub fn write_plots(dir: &Path, outcomes: &[Outcome], subtitle: &str) -> io::Resu
         written.push(path.display().to_string());
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn num_keeps_about_four_significant_digits() {
+        assert_eq!(num(Some(1234.5)), "1234");
+        assert_eq!(num(Some(12.345)), "12.35");
+        assert_eq!(num(Some(0.5)), "0.500");
+        assert_eq!(num(Some(0.0)), "0.000");
+        assert_eq!(num(Some(0.0012345)), "0.00123");
+        assert_eq!(num(Some(f64::NAN)), "-");
+        assert_eq!(num(None), "-");
+    }
 }

@@ -132,6 +132,7 @@ pub fn workloads() -> Vec<Workload> {
         n: 100_000,
         quick_n: 10_000,
         calibrate: false,
+        rounds: None,
         tokio: bytes_per_task_tokio,
         kiso: bytes_per_task_kiso,
     }]

@@ -1,13 +1,17 @@
-//! The workloads, grouped by the first part of their name (`rt_current/`, `mem/`).
+//! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
 //! [`kiso_rt`] names). Only the API both runtimes share is used: `runtime::Builder`,
-//! `Runtime::{block_on, spawn, handle}`, `Handle::spawn`, `spawn`, `JoinHandle`,
-//! `task::yield_now`; coordination between tasks uses [`crate::primitives`].
+//! `Runtime::{block_on, spawn, handle}`, `Handle::{clone, spawn}`, `spawn`, `JoinHandle`,
+//! `task::yield_now`, `runtime::worker_index`; coordination between tasks uses
+//! [`crate::primitives`].
 
 pub mod mem;
 pub mod rt_current;
+pub mod rt_multi;
+pub mod rt_multi_idle;
+pub mod rt_multi_request_reply;
 
 use crate::harness::Workload;
 
@@ -25,6 +29,13 @@ pub const KISO_IS_TOKIO: bool = cfg!(not(feature = "kiso"));
 /// Every workload, in table order.
 pub fn all() -> Vec<Workload> {
     let mut all = rt_current::workloads();
+    all.extend(rt_multi::workloads());
     all.extend(mem::workloads());
     all
+}
+
+/// Side observations of the workloads (e.g. which workers tasks ran on), one line each,
+/// printed under the table.
+pub fn notes() -> Vec<String> {
+    rt_multi::notes()
 }

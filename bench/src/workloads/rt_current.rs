@@ -250,6 +250,7 @@ pub fn workloads() -> Vec<Workload> {
                 n: $n,
                 quick_n: $quick,
                 calibrate: true,
+                rounds: None,
                 tokio: tokio_impl::$f,
                 kiso: kiso_impl::$f,
             }
