@@ -6,8 +6,11 @@ use crate::runtime::Handle;
 use std::time::Duration;
 
 /// Counters of one worker. Only the worker writes them (plain loads and
-/// stores, no read-modify-write); anyone may read them.
+/// stores, no read-modify-write); anyone may read them. Each worker's
+/// counters sit on cache lines of their own: they are written on every poll,
+/// and sharing a line with another worker's would bounce it between cores.
 #[derive(Debug, Default)]
+#[repr(align(128))]
 pub(crate) struct WorkerMetrics {
     pub(crate) park_count: AtomicU64,
     pub(crate) park_unpark_count: AtomicU64,

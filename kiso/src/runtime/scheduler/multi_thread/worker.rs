@@ -35,6 +35,9 @@ const PARK_SPINS: u32 = 1000;
 #[cfg(loom)]
 const PARK_SPINS: u32 = 0;
 
+/// Aligned to two cache lines: the cores of different workers are written
+/// on every tick and must not share a line.
+#[repr(align(128))]
 pub(crate) struct Core {
     index: usize,
     /// Ticks left until the global queue goes first / until maintenance
