@@ -482,6 +482,7 @@ pub fn workloads() -> Vec<Workload> {
         entry!(chained_spawn, "ns/spawn", 1_000, 100),
     ];
     all.push(super::rt_multi_request_reply::workload());
+    all.push(super::rt_multi_request_reply::workload_outside());
     all.extend([
         entry!(remote_spawn_1, "ns/task", 12_800, 1_280),
         entry!(remote_spawn_2, "ns/task", 12_800, 1_280),

@@ -20,6 +20,11 @@
 //! pair apart pays a cross-thread wake per hand-off). The two `worker_index()` calls per
 //! round trip are inside the timed region on both runtimes.
 //!
+//! `rt_multi/request_reply_outside` (ns/round-trip) is the case that really crosses
+//! threads on both runtimes: the client is the thread in `block_on` and the server a task
+//! on a worker, so each request wakes a worker task from outside and each reply wakes the
+//! blocked thread (the shape of Tokio's own `request_reply` benchmark).
+//!
 //! Written once in `request_reply_workload!` and instantiated for Tokio and for kiso, on
 //! the same runtime as the other `rt_multi` workloads ([`super::rt_multi`]).
 //!
@@ -158,12 +163,48 @@ macro_rules! request_reply_workload {
                 timed.sample(trips)
             }
 
+            /// `request_reply_outside`: the client is the thread in `block_on`, the server
+            /// a task on a worker, so every hand-off crosses threads: a wake of a worker
+            /// task from outside (the global queue and a worker wake-up), then a wake of
+            /// the blocked thread.
+            pub fn request_reply_outside(size: Size) -> Sample {
+                let runtime = runtime();
+                let Size { n, reps } = size;
+                let trips = n * reps;
+                let line = Arc::new(Line::new());
+                line.client_up.store(true, Ordering::Release);
+                let server = runtime.spawn(serve(line.clone()));
+                let mut timed = Segments::default();
+                runtime.block_on(async {
+                    line.server_up.wait().await;
+                    let cpu0 = process_cpu_time();
+                    let t0 = Instant::now();
+                    for _ in 0..trips {
+                        line.request.pass();
+                        line.reply.take().await;
+                    }
+                    timed.add(t0.elapsed(), process_cpu_time().saturating_sub(cpu0));
+                    line.stop.store(true, Ordering::Release);
+                    line.request.pass();
+                    server.await.expect("server task");
+                });
+                timed.sample(trips)
+            }
+
             #[cfg(test)]
             mod tests {
                 /// Completes at a small size, with the client started on the other worker.
                 #[test]
                 fn request_reply_completes() {
                     let sample = super::request_reply(crate::harness::Size { n: 16, reps: 2 });
+                    assert!(sample.value > 0.0 && sample.cpu_per_op.is_some());
+                }
+
+                /// Completes at a small size, with the client outside the workers.
+                #[test]
+                fn request_reply_outside_completes() {
+                    let sample =
+                        super::request_reply_outside(crate::harness::Size { n: 16, reps: 2 });
                     assert!(sample.value > 0.0 && sample.cpu_per_op.is_some());
                 }
             }
@@ -173,6 +214,23 @@ macro_rules! request_reply_workload {
 
 request_reply_workload!(tokio_rr, tokio_impl);
 request_reply_workload!(kiso_rr, kiso_impl);
+
+/// The `rt_multi/request_reply_outside` workload: request/reply between a task on a
+/// worker and the thread in `block_on`, where every hand-off wakes another thread (the
+/// shape of Tokio's own `request_reply` benchmark).
+pub fn workload_outside() -> Workload {
+    Workload {
+        name: "rt_multi/request_reply_outside",
+        unit: "ns/round-trip",
+        better: Better::Lower,
+        n: 1_000,
+        quick_n: 100,
+        calibrate: true,
+        rounds: None,
+        tokio: tokio_rr::request_reply_outside,
+        kiso: kiso_rr::request_reply_outside,
+    }
+}
 
 /// The `rt_multi/request_reply` workload.
 pub fn workload() -> Workload {

@@ -36,7 +36,8 @@ impl ParkInner {
         ParkInner { state: AtomicUsize::new(EMPTY), lock: Mutex::new(()), cvar: Condvar::new() }
     }
 
-    fn try_consume(&self) -> bool {
+    /// Takes a pending notification, if there is one, without blocking.
+    pub(crate) fn try_consume(&self) -> bool {
         self.state.compare_exchange(NOTIFIED, EMPTY, Acquire, Relaxed).is_ok()
     }
 

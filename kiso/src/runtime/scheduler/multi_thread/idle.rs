@@ -120,11 +120,20 @@ impl Idle {
 
     /// Registers `worker` as parked. Returns true if it was the last
     /// searcher, in which case the caller must look at every queue once more.
-    pub(crate) fn transition_to_parked(&self, worker: usize, is_searching: bool) -> bool {
+    ///
+    /// Notifiers wake the worker on top of the list first: a worker that
+    /// will spin before sleeping goes on top (`on_top`), one that sleeps at
+    /// once goes to the bottom, so that work goes to the thread that can
+    /// take it without a system call.
+    pub(crate) fn transition_to_parked(&self, worker: usize, is_searching: bool, on_top: bool) -> bool {
         let mut sleepers = crate::loom::lock(&self.sleepers);
         let delta = UNPARKED_ONE + usize::from(is_searching);
         let prev = self.state.fetch_sub(delta, SeqCst);
-        sleepers.push(worker);
+        if on_top {
+            sleepers.push(worker);
+        } else {
+            sleepers.insert(0, worker);
+        }
         drop(sleepers);
         // Pairs with the fence in `worker_to_notify`: a producer that read
         // the state before our change is seen by the caller's re-check of

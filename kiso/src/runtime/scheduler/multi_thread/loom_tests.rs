@@ -217,7 +217,7 @@ fn loom_idle_park_vs_notify() {
                 return;
             }
             let was_searching = i2.num_searching() > 0;
-            if i2.transition_to_parked(0, was_searching) && w2.load(SeqCst) {
+            if i2.transition_to_parked(0, was_searching, true) && w2.load(SeqCst) {
                 // Last searcher: look once more and wake someone (ourselves).
                 if let Some(i) = i2.worker_to_notify() {
                     assert_eq!(i, 0);

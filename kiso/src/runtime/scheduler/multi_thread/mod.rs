@@ -70,6 +70,10 @@ pub(crate) struct Shared {
     /// core off in `block_in_place`; the exiting workers put them back here.
     cores: Mutex<Vec<Option<Box<worker::Core>>>>,
     shutdown: AtomicBool,
+    /// Set while one worker spins before sleeping: at most one spins at a
+    /// time, so spinning never takes a core from a thread with work (two
+    /// spinning workers plus a busy thread oversubscribe two cores).
+    spinning: AtomicBool,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
     /// Worker threads still running (signalled through `exited`).
     running: Mutex<usize>,
@@ -99,6 +103,7 @@ impl Shared {
             shards,
             cores: Mutex::new(cores),
             shutdown: AtomicBool::new(false),
+            spinning: AtomicBool::new(false),
             threads: Mutex::new(Vec::new()),
             running: Mutex::new(0),
             exited: crate::loom::sync::Condvar::new(),

@@ -16,7 +16,7 @@ use crate::runtime::task::Notified;
 use crate::task::coop;
 use std::cell::RefCell;
 use std::ptr;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -27,11 +27,11 @@ const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
 
 /// How many spin iterations a worker waits for a notification before it
 /// sleeps. A wake of a sleeping thread costs 25-50 µs on the VMs kiso is
-/// measured on, one of a spinning thread about 0.1 µs; this spins for a few
-/// tens of microseconds (measured: see BENCHMARKS.md), once per park, so an
-/// idle runtime still costs next to nothing.
+/// measured on, one of a spinning thread about 0.1 µs; this spins for about
+/// that wake cost (a few hundred pause instructions), once per park and by
+/// one worker at a time, so an idle runtime still costs next to nothing.
 #[cfg(not(loom))]
-const PARK_SPINS: u32 = 1000;
+const PARK_SPINS: u32 = 500;
 #[cfg(loom)]
 const PARK_SPINS: u32 = 0;
 
@@ -243,9 +243,12 @@ impl Context {
         if core.is_searching {
             core.is_searching = false;
             if shared.idle.transition_from_searching() {
-                // We were the last searcher and found work: there may be
-                // more, so get somebody else looking.
-                shared.notify_parked();
+                // We were the last searcher and found work. Producers did not
+                // notify while we searched, so if more work is queued, get
+                // somebody else looking; if none is, later producers see no
+                // searcher and notify themselves. (Waking a peer blindly
+                // would put a system call before this task's poll.)
+                shared.notify_if_work_pending();
             }
         }
         let metrics = core.metrics(shared);
@@ -283,7 +286,9 @@ impl Context {
         }
         let was_searching = core.is_searching;
         core.is_searching = false;
-        if shared.idle.transition_to_parked(core.index, was_searching) {
+        // Spin first only if no other worker is spinning.
+        let spin = PARK_SPINS > 0 && !shared.spinning.swap(true, Acquire);
+        if shared.idle.transition_to_parked(core.index, was_searching, spin) {
             // Producers saw us searching and did not notify: look again.
             shared.notify_if_work_pending();
         }
@@ -292,8 +297,25 @@ impl Context {
         bump(&m.park_unpark_count, 1);
         bump(&m.busy_duration_ns, core.busy_since.elapsed().as_nanos() as u64);
         m.queue_depth.store(0, Relaxed);
+        let mut spin = spin;
         loop {
-            core.park.park_spin(PARK_SPINS);
+            if spin {
+                spin = false;
+                let mut woken = false;
+                for _ in 0..PARK_SPINS {
+                    if core.park.try_consume() {
+                        woken = true;
+                        break;
+                    }
+                    crate::loom::spin_loop();
+                }
+                shared.spinning.store(false, Release);
+                if !woken {
+                    core.park.park_spin(0);
+                }
+            } else {
+                core.park.park_spin(0);
+            }
             if shared.is_shutdown() {
                 core.is_shutdown = true;
                 shared.idle.unpark_worker(core.index);
