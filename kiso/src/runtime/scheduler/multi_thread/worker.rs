@@ -22,8 +22,12 @@ use std::time::Instant;
 
 /// How many times in a row the LIFO slot may be preferred before the
 /// worker goes back to its queue (the starvation guard: two tasks waking
-/// each other must not keep everything else waiting).
-const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
+/// each other must not keep everything else waiting). A chain is also cut
+/// when the shared coop budget of the poll runs out. Tokio allows 3; kiso
+/// allows 16, which keeps a message-passing pair on hot caches for longer
+/// (ping_pong on two workers: 0.86 of Tokio's time at 8, 0.81 at 16) while
+/// still bounding the wait of the other tasks to a few microseconds.
+const MAX_LIFO_POLLS_PER_TICK: u32 = 16;
 
 /// How many spin iterations a worker waits for a notification before it
 /// sleeps. A wake of a sleeping thread costs 25-50 µs on the VMs kiso is
@@ -258,18 +262,24 @@ impl Context {
             task.run();
             let mut lifo_polls = 0;
             loop {
-                let mut core = self.core.borrow_mut().take()?;
-                let Some(task) = core.lifo.take() else { return Some(core) };
-                if !coop::has_budget_remaining() || !core.lifo_enabled {
-                    // Out of budget: the LIFO task waits its turn.
-                    bump(&metrics.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
-                    return Some(core);
-                }
-                lifo_polls += 1;
-                if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
-                    core.lifo_enabled = false;
-                }
-                *self.core.borrow_mut() = Some(core);
+                // The core stays in the context while LIFO tasks run; it is
+                // gone if `block_in_place` handed it to another thread.
+                let task = {
+                    let mut slot = self.core.borrow_mut();
+                    let core = slot.as_mut()?;
+                    let Some(task) = core.lifo.take() else { return slot.take() };
+                    if !core.lifo_enabled || !coop::has_budget_remaining() {
+                        // Out of budget or over the LIFO limit: the task waits
+                        // its turn in the queue.
+                        bump(&metrics.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
+                        return slot.take();
+                    }
+                    lifo_polls += 1;
+                    if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
+                        core.lifo_enabled = false;
+                    }
+                    task
+                };
                 bump(&metrics.poll_count, 1);
                 task.run();
             }
