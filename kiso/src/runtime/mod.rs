@@ -12,7 +12,9 @@
 //!   workers, the lowest overhead per task, and tasks run only while some
 //!   thread is in `block_on`.
 //! * **multi-thread** (`Builder::new_multi_thread`, feature
-//!   `rt-multi-thread`): tasks run on worker threads of their own.
+//!   `rt-multi-thread`): tasks run on a pool of worker threads (one per CPU
+//!   by default) that steal work from each other when they run dry; idle
+//!   workers spin briefly, then sleep.
 //!
 //! # Examples
 //!
