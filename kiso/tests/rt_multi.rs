@@ -891,3 +891,64 @@ fn waker_ping_pong_does_not_starve_a_third_task() {
         ping_pong_does_not_starve(2, 2, true);
     });
 }
+
+/// Where a task spawned by a running task goes, with and without the LIFO
+/// slot: on one worker with `Q` already queued, a task `T` spawns `S` and
+/// yields. With the slot, `S` runs right after `T` (before `Q`); without it,
+/// `S` queues behind `Q`.
+fn order_with_lifo(disable: bool) -> Vec<&'static str> {
+    with_timeout(move || {
+        let mut b = Builder::new_multi_thread();
+        b.worker_threads(1);
+        if disable {
+            b.disable_lifo_slot();
+        }
+        let rt = b.build().unwrap();
+        let log: Arc<Mutex<Vec<&'static str>>> = Arc::default();
+        // Hold the worker (no await) until both T and Q are queued.
+        let go = Arc::new(AtomicBool::new(false));
+        let holding = Flag::new();
+        let (g, h, l) = (go.clone(), holding.clone(), log.clone());
+        let holder = rt.spawn(async move {
+            h.set();
+            while !g.load(SeqCst) {
+                std::hint::spin_loop();
+            }
+            l.lock().unwrap().push("H");
+        });
+        rt.block_on(holding.wait());
+        let l = log.clone();
+        let t = rt.spawn(async move {
+            let l2 = l.clone();
+            let s = kiso::spawn(async move { l2.lock().unwrap().push("S") });
+            l.lock().unwrap().push("T");
+            kiso::task::yield_now().await;
+            s.await.unwrap();
+        });
+        let l = log.clone();
+        let q = rt.spawn(async move { l.lock().unwrap().push("Q") });
+        go.store(true, SeqCst);
+        rt.block_on(async {
+            holder.await.unwrap();
+            t.await.unwrap();
+            q.await.unwrap();
+        });
+        let out = log.lock().unwrap().clone();
+        out
+    })
+}
+
+#[test]
+fn lifo_slot_runs_spawned_task_next_unless_disabled() {
+    let with = order_with_lifo(false);
+    let without = order_with_lifo(true);
+    let pos = |v: &Vec<&str>, x: &str| v.iter().position(|y| *y == x).unwrap();
+    assert!(
+        pos(&with, "S") < pos(&with, "Q"),
+        "with the LIFO slot: {with:?}"
+    );
+    assert!(
+        pos(&without, "Q") < pos(&without, "S"),
+        "without the LIFO slot: {without:?}"
+    );
+}

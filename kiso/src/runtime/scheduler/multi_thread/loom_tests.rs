@@ -247,3 +247,129 @@ fn loom_idle_park_vs_notify() {
         assert!(taken.load(SeqCst));
     });
 }
+
+/// The owner-list shard and global queue of a runtime, with the spawn and
+/// shutdown steps the multi-thread scheduler takes on them.
+struct MiniRuntime {
+    shard: crate::loom::sync::Mutex<crate::runtime::task::list::OwnedList>,
+    inject: Inject,
+}
+
+#[derive(Clone)]
+struct MiniHandle(Arc<MiniRuntime>);
+
+impl task::Schedule for MiniHandle {
+    fn schedule(&self, task: Notified) {
+        // Wakes from anywhere go to the global queue (dropped once closed).
+        self.0.inject.push(task);
+    }
+
+    fn release(&self, task: &task::Header) -> bool {
+        self.0.shard.lock().unwrap().remove(std::ptr::NonNull::from(task))
+    }
+}
+
+impl MiniRuntime {
+    fn new() -> MiniHandle {
+        MiniHandle(Arc::new(MiniRuntime {
+            shard: crate::loom::sync::Mutex::new(crate::runtime::task::list::OwnedList::new()),
+            inject: Inject::new(),
+        }))
+    }
+}
+
+impl MiniHandle {
+    /// As `multi_thread::spawn`: list the task, then queue it; a closed list
+    /// rejects (cancels) it on the spot.
+    fn spawn<F>(&self, fut: F) -> task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (raw, join) = task::new_task(fut, self.clone(), Id::next());
+        let pushed = self.0.shard.lock().unwrap().push(raw);
+        match pushed {
+            Ok(()) => {
+                // SAFETY: the second reference of a new task is its `Notified`.
+                self.0.inject.push(unsafe { Notified::from_raw(raw.header_ptr()) });
+            }
+            Err(raw) => {
+                // SAFETY: we hold both references of the new task.
+                unsafe { raw.shutdown() };
+                raw.drop_reference();
+            }
+        }
+        join
+    }
+
+    /// As `multi_thread::shutdown` once the workers are gone.
+    fn shutdown(&self) {
+        self.0.shard.lock().unwrap().close();
+        self.0.inject.close();
+        loop {
+            let t = self.0.shard.lock().unwrap().pop();
+            match t {
+                // SAFETY: we took over the list's reference.
+                Some(raw) => unsafe { raw.shutdown() },
+                None => break,
+            }
+        }
+    }
+}
+
+/// Runtime shutdown races with a spawn from another thread and with a wake
+/// of an idle task: every future is dropped exactly once, every join handle
+/// resolves, nothing leaks.
+#[test]
+fn loom_shutdown_vs_spawn_and_wake() {
+    model(|| {
+        let rt = MiniRuntime::new();
+        let drops = Arc::new(AtomicUsize::new(0));
+        let waker_slot: Arc<crate::loom::sync::Mutex<Option<std::task::Waker>>> = Arc::default();
+
+        struct Track(Arc<AtomicUsize>);
+        impl Drop for Track {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, SeqCst);
+            }
+        }
+
+        // An idle task that has handed out its waker.
+        let t = Track(drops.clone());
+        let slot = waker_slot.clone();
+        let idle = rt.spawn(std::future::poll_fn(move |cx| {
+            let _keep = &t;
+            *slot.lock().unwrap() = Some(cx.waker().clone());
+            std::task::Poll::<()>::Pending
+        }));
+        // Run it once so it parks with its waker out.
+        run_inject(&rt.0.inject);
+
+        let (rt2, d2) = (rt.clone(), drops.clone());
+        let spawner = thread::spawn(move || {
+            let t = Track(d2);
+            let h = rt2.spawn(async move {
+                let _keep = t;
+            });
+            loom::future::block_on(h)
+        });
+        let slot = waker_slot.clone();
+        let waker = thread::spawn(move || {
+            let w = slot.lock().unwrap().take();
+            if let Some(w) = w {
+                w.wake();
+            }
+        });
+        rt.shutdown();
+        waker.join().unwrap();
+        // The spawned task either ran to completion or was cancelled.
+        let spawned = spawner.join().unwrap();
+        if let Err(e) = spawned {
+            assert!(e.is_cancelled());
+        }
+        run_inject(&rt.0.inject);
+        assert!(loom::future::block_on(idle).unwrap_err().is_cancelled());
+        waker_slot.lock().unwrap().take();
+        assert_eq!(drops.load(SeqCst), 2, "each future dropped exactly once");
+    });
+}
