@@ -18,7 +18,8 @@ const EMPTY: usize = 0;
 const PARKED: usize = 1;
 const NOTIFIED: usize = 2;
 
-/// How many times a parker checks for a notification before it sleeps.
+/// How many times a parker checks for a notification before it sleeps
+/// (about 2 µs on the VMs kiso is measured on).
 #[cfg(not(loom))]
 const SPINS: u32 = 200;
 #[cfg(loom)]
