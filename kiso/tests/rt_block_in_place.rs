@@ -9,7 +9,7 @@
 
 mod support;
 
-use kiso::runtime::{Builder, Handle, Runtime};
+use kiso::runtime::Handle;
 use kiso::task::block_in_place;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::{mpsc, Arc};
@@ -19,14 +19,6 @@ use support::*;
 
 /// How long a blocked closure waits for the message that frees it.
 const WAIT: Duration = Duration::from_secs(5);
-
-fn multi(workers: usize) -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn panic_message(err: &(dyn std::any::Any + Send)) -> String {
     err.downcast_ref::<&str>()

@@ -19,14 +19,6 @@ use support::*;
 /// How long a counter may take to show what already happened.
 const WAIT: Duration = Duration::from_secs(5);
 
-fn multi(workers: usize) -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 /// Waits (spinning, at most `WAIT`) until `cond` holds; fails with `what`.
 fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + WAIT;

@@ -93,14 +93,6 @@ fn seen() -> Seen {
     }
 }
 
-fn multi(workers: usize) -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 /// Spawns `n` tasks that block their threads on one `Meet` and report what
 /// they saw. They are spawned one at a time, each once the previous one is
 /// blocked, so a runtime with `n` workers always has an idle one for the

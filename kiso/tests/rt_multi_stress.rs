@@ -8,7 +8,6 @@
 
 mod support;
 
-use kiso::runtime::{Builder, Runtime};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
@@ -30,14 +29,6 @@ const WAKE_UPS: usize = size(1_000_000);
 /// Threads spawning at once, and tasks each of them spawns.
 const SPAWNING_THREADS: usize = 8;
 const TASKS_PER_THREAD: usize = size(100_000);
-
-fn multi(workers: usize) -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// Counts its runs and sets `done` on the run that brings them to `total`.
 struct Counter {

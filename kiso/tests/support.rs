@@ -82,3 +82,13 @@ pub fn current_thread() -> kiso::runtime::Runtime {
         .build()
         .unwrap()
 }
+
+/// A multi-thread runtime with `workers` workers and every driver enabled.
+#[cfg(feature = "rt-multi-thread")]
+pub fn multi(workers: usize) -> kiso::runtime::Runtime {
+    kiso::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .unwrap()
+}

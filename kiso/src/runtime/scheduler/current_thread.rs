@@ -198,7 +198,7 @@ impl Core {
         match res {
             // SAFETY: the second reference is the `Notified`.
             Ok(()) => self.queue.push(unsafe { Notified::from_raw(raw.header_ptr()) }),
-            Err(raw) => reject(raw),
+            Err(raw) => raw.cancel_new(),
         }
     }
 
@@ -239,14 +239,6 @@ impl Core {
     }
 }
 
-/// A new task that cannot be accepted (the runtime is shutting down): cancel
-/// it where we are. `raw` carries two references.
-fn reject(raw: RawTask) {
-    // SAFETY: `shutdown` consumes one of our references...
-    unsafe { raw.shutdown() };
-    // ...and this drops the other.
-    raw.drop_reference();
-}
 
 /// Spawns `future` on the runtime.
 pub(crate) fn spawn<F>(handle: &Arc<HandleInner>, future: F, id: Id) -> JoinHandle<F::Output>
@@ -264,7 +256,7 @@ where
         None => {
             match shared.push_remote(&shared.spawned, raw) {
                 Ok(()) => shared.unpark(),
-                Err(raw) => reject(raw),
+                Err(raw) => raw.cancel_new(),
             }
         }
     }
@@ -423,7 +415,7 @@ pub(crate) fn shutdown(handle: &Arc<HandleInner>) {
     // SAFETY: short list operation.
     unsafe { core.owned() }.close();
     for raw in shared.spawned.close() {
-        reject(raw);
+        raw.cancel_new();
     }
     for raw in shared.woken.close() {
         // SAFETY: the stack held the task's `Notified`.

@@ -129,6 +129,16 @@ impl RawTask {
         }
     }
 
+    /// Cancels a new task that its scheduler cannot accept (it is shutting
+    /// down), on the calling thread. The caller owns both references of a
+    /// new task: the owner list's and the `Notified`.
+    pub(crate) fn cancel_new(self) {
+        // SAFETY: `shutdown` consumes one of the caller's references...
+        unsafe { self.shutdown() };
+        // ...and this drops the other.
+        self.drop_reference();
+    }
+
     /// Aborts the task from a handle.
     pub(crate) fn remote_abort(self) {
         if self.header().state.transition_to_notified_and_cancel() {

@@ -293,11 +293,7 @@ impl MiniHandle {
                 // SAFETY: the second reference of a new task is its `Notified`.
                 self.0.inject.push(unsafe { Notified::from_raw(raw.header_ptr()) });
             }
-            Err(raw) => {
-                // SAFETY: we hold both references of the new task.
-                unsafe { raw.shutdown() };
-                raw.drop_reference();
-            }
+            Err(raw) => raw.cancel_new(),
         }
         join
     }

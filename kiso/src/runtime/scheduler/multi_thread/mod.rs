@@ -26,7 +26,7 @@ use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::park::ParkInner;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::list::OwnedList;
-use crate::runtime::task::{self, Header, Id, JoinHandle, Notified, RawTask};
+use crate::runtime::task::{self, Header, Id, JoinHandle, Notified};
 use crate::runtime::{Callback, ParkHooks, ThreadNameFn};
 use idle::Idle;
 use std::future::Future;
@@ -221,14 +221,6 @@ pub(crate) fn launch(handle: &Arc<HandleInner>) -> io::Result<()> {
     Ok(())
 }
 
-/// A new task that cannot be accepted: cancel it here. `raw` carries the
-/// owner list's and the `Notified` references.
-fn reject(raw: RawTask) {
-    // SAFETY: `shutdown` consumes one of our references...
-    unsafe { raw.shutdown() };
-    // ...and this drops the other.
-    raw.drop_reference();
-}
 
 pub(crate) fn spawn<F>(handle: &Arc<HandleInner>, future: F, id: Id) -> JoinHandle<F::Output>
 where
@@ -242,7 +234,7 @@ where
         let mut list = crate::loom::lock(&shard.list);
         if let Err(raw) = list.push(raw) {
             drop(list);
-            reject(raw);
+            raw.cancel_new();
             return join;
         }
         shard.len.store(list.len(), Relaxed);
