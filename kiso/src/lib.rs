@@ -50,6 +50,10 @@ pub(crate) mod loom;
 
 pub mod task;
 
+#[cfg(all(feature = "time", feature = "rt"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
+pub mod time;
+
 cfg_rt! {
     pub mod runtime;
     pub use task::spawn;

@@ -545,12 +545,27 @@ impl Builder {
             #[cfg(not(feature = "rt-multi-thread"))]
             RuntimeFlavor::MultiThread => unreachable!("multi-thread runtimes need the `rt-multi-thread` feature"),
         };
+        #[cfg(feature = "time")]
+        let time = self.enable_time.then(|| {
+            let parkers = match &scheduler {
+                Scheduler::CurrentThread(s) => vec![s.parker()],
+                #[cfg(feature = "rt-multi-thread")]
+                Scheduler::MultiThread(s) => s.parkers(),
+            };
+            crate::runtime::time::TimeShared::new(crate::runtime::time::Clock::new(self.start_paused), parkers)
+        });
+        #[cfg(feature = "test-util")]
+        if self.start_paused && !matches!(self.flavor, RuntimeFlavor::CurrentThread) {
+            panic!("`start_paused` requires the `current_thread` runtime");
+        }
         let inner = Arc::new(HandleInner {
             scheduler,
             blocking: blocking.spawner().clone(),
             flavor: self.flavor.copy(),
             id: Id::next(),
             name: self.name.clone(),
+            #[cfg(feature = "time")]
+            time,
         });
         let handle = Handle { inner };
         let runtime = Runtime::from_parts(handle, blocking);

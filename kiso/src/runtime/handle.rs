@@ -19,6 +19,17 @@ pub(crate) struct HandleInner {
     pub(crate) flavor: RuntimeFlavor,
     pub(crate) id: Id,
     pub(crate) name: Option<String>,
+    /// The time driver, if enabled.
+    #[cfg(feature = "time")]
+    pub(crate) time: Option<crate::runtime::time::TimeShared>,
+}
+
+impl HandleInner {
+    /// The time driver, if the runtime has one.
+    #[cfg(feature = "time")]
+    pub(crate) fn time(&self) -> Option<&crate::runtime::time::TimeShared> {
+        self.time.as_ref()
+    }
 }
 
 /// The scheduler's shared state, by flavor.

@@ -38,6 +38,8 @@ pub(crate) mod park;
 mod rt;
 pub(crate) mod scheduler;
 pub(crate) mod task;
+#[cfg(feature = "time")]
+pub(crate) mod time;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};

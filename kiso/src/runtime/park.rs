@@ -53,6 +53,12 @@ impl ParkInner {
         self.park_inner(spins, None);
     }
 
+    /// As `park_spin`, returning after `timeout` at the latest.
+    #[allow(dead_code)]
+    pub(crate) fn park_spin_timeout(&self, spins: u32, timeout: Duration) {
+        self.park_inner(spins, Some(timeout));
+    }
+
     /// As `park`, but returns after `timeout` at the latest.
     #[allow(dead_code)]
     pub(crate) fn park_timeout(&self, timeout: Duration) {

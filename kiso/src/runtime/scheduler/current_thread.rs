@@ -145,6 +145,12 @@ impl Shared {
         }
     }
 
+    /// The driving thread's parker (the time driver wakes it).
+    #[allow(dead_code)]
+    pub(crate) fn parker(&self) -> Arc<ParkInner> {
+        self.block_on.unparker.0.clone()
+    }
+
     pub(crate) fn metrics(&self) -> &WorkerMetrics {
         &self.metrics
     }
@@ -373,6 +379,10 @@ fn run_inner<F: Future>(
         }
         for _ in 0..shared.config.event_interval {
             let Some(task) = core.next_task(shared) else {
+                if fire_timers(handle) {
+                    // Timers woke tasks: run them before sleeping.
+                    continue 'outer;
+                }
                 if !woken.load(Acquire) {
                     // Nothing to do: sleep until a remote spawn or wake, or
                     // the block-on future's waker, unparks us.
@@ -383,7 +393,7 @@ fn run_inner<F: Future>(
                     bump(&m.park_count, 1);
                     bump(&m.park_unpark_count, 1);
                     bump(&m.busy_duration_ns, busy_since.elapsed().as_nanos() as u64);
-                    core.park.park();
+                    park_driver(handle, core);
                     *busy_since = Instant::now();
                     bump(&m.park_unpark_count, 1);
                     if let Some(f) = &shared.hooks.after_unpark {
@@ -395,10 +405,49 @@ fn run_inner<F: Future>(
             bump(&shared.metrics.poll_count, 1);
             coop::budget(|| task.run());
         }
-        // Every `event_interval` tasks the loop comes back here, where the
-        // I/O and timer drivers will be polled without blocking; it also
-        // re-checks the block-on future.
+        // Every `event_interval` tasks the loop comes back here: the timers
+        // are fired (and the I/O driver will be polled without blocking),
+        // and the block-on future is re-checked.
+        fire_timers(handle);
     }
+}
+
+/// Fires due timers; true if any fired.
+fn fire_timers(handle: &HandleInner) -> bool {
+    #[cfg(feature = "time")]
+    if let Some(time) = handle.time() {
+        return time.process(0) > 0;
+    }
+    let _ = handle;
+    false
+}
+
+/// Sleeps until something happens: a wake, a remote spawn, or the next
+/// timer. A paused clock jumps to the next timer instead of sleeping.
+fn park_driver(handle: &HandleInner, core: &Core) {
+    #[cfg(feature = "time")]
+    if let Some(time) = handle.time() {
+        let timeout = time.before_park(0);
+        #[cfg(feature = "test-util")]
+        if time.clock.is_paused() {
+            if let Some(tick) = time.next_tick(0) {
+                if time.clock.auto_advance_to(tick) {
+                    time.after_park(0);
+                    time.process(0);
+                    return;
+                }
+            }
+        }
+        match timeout {
+            Some(d) => core.park.park_timeout(d),
+            None => core.park.park(),
+        }
+        time.after_park(0);
+        time.process(0);
+        return;
+    }
+    let _ = handle;
+    core.park.park();
 }
 
 /// Cancels every task and drops every future, exactly once. Runs at runtime

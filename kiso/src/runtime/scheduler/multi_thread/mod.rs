@@ -112,6 +112,12 @@ impl Shared {
         }
     }
 
+    /// Each worker's parker, by worker index (the time driver wakes them).
+    #[allow(dead_code)]
+    pub(crate) fn parkers(&self) -> Vec<Arc<ParkInner>> {
+        self.remotes.iter().map(|r| r.park.clone()).collect()
+    }
+
     pub(crate) fn metrics(&self) -> &[WorkerMetrics] {
         &self.metrics
     }

@@ -227,6 +227,7 @@ impl Context {
                 if shared.is_shutdown() {
                     core.is_shutdown = true;
                 }
+                self.fire_timers(core.index);
             }
             if core.is_shutdown {
                 return Some(core);
@@ -288,9 +289,20 @@ impl Context {
         })
     }
 
+    /// Fires this worker's due timers; true if any fired.
+    fn fire_timers(&self, index: usize) -> bool {
+        #[cfg(feature = "time")]
+        // SAFETY: the handle outlives the worker loop (`run` holds it).
+        if let Some(time) = unsafe { &*self.handle }.time() {
+            return time.process(index) > 0;
+        }
+        let _ = index;
+        false
+    }
+
     fn park(&self, shared: &Shared, mut core: Box<Core>) -> Box<Core> {
         let hooks = &shared.config.park_hooks;
-        if core.lifo.is_some() || !core.run_queue.is_empty() {
+        if core.lifo.is_some() || !core.run_queue.is_empty() || self.fire_timers(core.index) {
             return core;
         }
         if let Some(f) = &hooks.before_park {
@@ -323,10 +335,10 @@ impl Context {
                 }
                 shared.spinning.store(false, Release);
                 if !woken {
-                    core.park.park_spin(0);
+                    self.sleep(&core);
                 }
             } else {
-                core.park.park_spin(0);
+                self.sleep(&core);
             }
             if shared.is_shutdown() {
                 core.is_shutdown = true;
@@ -345,6 +357,25 @@ impl Context {
             f();
         }
         core
+    }
+}
+
+impl Context {
+    /// Sleeps on the worker's parker, no longer than until its next timer;
+    /// fires the timers that came due.
+    fn sleep(&self, core: &Core) {
+        #[cfg(feature = "time")]
+        // SAFETY: the handle outlives the worker loop.
+        if let Some(time) = unsafe { &*self.handle }.time() {
+            match time.before_park(core.index) {
+                Some(d) => core.park.park_spin_timeout(0, d),
+                None => core.park.park_spin(0),
+            }
+            time.after_park(core.index);
+            time.process(core.index);
+            return;
+        }
+        core.park.park_spin(0);
     }
 }
 
@@ -383,6 +414,12 @@ pub(crate) fn schedule_local(handle: &HandleInner, task: Notified, is_yield: boo
         shared.notify_parked_local();
     }
     Ok(())
+}
+
+/// The index of the worker this thread runs for `handle`, if any.
+#[allow(dead_code)]
+pub(crate) fn index_on(handle: &HandleInner) -> Option<usize> {
+    local_context(handle).map(|cx| cx.index)
 }
 
 /// The index of the worker this thread runs, if any.

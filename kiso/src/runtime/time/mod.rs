@@ -1,0 +1,260 @@
+//! The time driver: timer wheels, the runtime's clock, and how a parking
+//! thread sleeps until its next timer.
+//!
+//! Each worker of a multi-thread runtime has a wheel of its own, behind its
+//! own mutex, so registering, resetting or cancelling a timer never takes a
+//! runtime-wide lock; a current-thread runtime has one wheel. A timer goes
+//! into the wheel of the worker that first polls it (wheel 0 off the
+//! workers) and stays there; any thread may reset or drop it by taking that
+//! wheel's lock. The wheel's owner fires its timers when it parks (it sleeps
+//! no longer than its next deadline) and every `event_interval` ticks.
+//!
+//! Each wheel publishes the tick its owner will wake at while it sleeps
+//! (zero while awake, since an awake owner looks at its wheel before it
+//! parks), so a timer registered from elsewhere with an earlier deadline
+//! unparks it.
+
+mod clock;
+pub(crate) mod entry;
+mod wheel;
+
+pub(crate) use clock::Clock;
+
+use crate::loom::sync::atomic::{AtomicU64, Ordering::*};
+use crate::loom::sync::{Mutex, MutexGuard};
+use crate::runtime::handle::HandleInner;
+use crate::runtime::park::ParkInner;
+use entry::NodePtr;
+use std::sync::Arc;
+use std::task::Waker;
+use std::time::{Duration, Instant};
+use wheel::Wheel;
+
+/// Which wheel of a runtime.
+pub(crate) type WheelId = usize;
+
+/// Published by an awake owner: it will look at its wheel before sleeping.
+const AWAKE: u64 = 0;
+/// Published by an owner sleeping with no timer.
+const NO_TIMER: u64 = u64::MAX;
+
+struct WheelSlot {
+    wheel: Mutex<Wheel>,
+    next_wake: AtomicU64,
+    unpark: Arc<ParkInner>,
+}
+
+/// The time driver of one runtime.
+pub(crate) struct TimeShared {
+    pub(crate) clock: Clock,
+    wheels: Box<[WheelSlot]>,
+}
+
+impl TimeShared {
+    /// One wheel per parker (worker), each woken through that parker.
+    pub(crate) fn new(clock: Clock, parkers: Vec<Arc<ParkInner>>) -> TimeShared {
+        let wheels = parkers
+            .into_iter()
+            .map(|unpark| WheelSlot { wheel: Mutex::new(Wheel::new()), next_wake: AtomicU64::new(AWAKE), unpark })
+            .collect();
+        TimeShared { clock, wheels }
+    }
+
+    pub(crate) fn lock_wheel(&self, w: WheelId) -> MutexGuard<'_, Wheel> {
+        crate::loom::lock(&self.wheels[w].wheel)
+    }
+
+    /// The wheel a timer polled on this thread goes to.
+    pub(crate) fn wheel_for_current_thread(&self, handle: &HandleInner) -> WheelId {
+        #[cfg(feature = "rt-multi-thread")]
+        if let crate::runtime::Scheduler::MultiThread(_) = &handle.scheduler {
+            if let Some(i) = crate::runtime::scheduler::multi_thread::worker::index_on(handle) {
+                return i;
+            }
+        }
+        let _ = handle;
+        0
+    }
+
+    /// The tick a deadline fires at: rounded up to the next millisecond.
+    pub(crate) fn deadline_to_tick(&self, deadline: Instant) -> u64 {
+        let d = deadline.saturating_duration_since(self.clock.start());
+        let ms = d.as_millis();
+        let ms = if d.subsec_nanos() % 1_000_000 != 0 { ms + 1 } else { ms };
+        u64::try_from(ms).unwrap_or(u64::MAX - 1).min(u64::MAX - 1)
+    }
+
+    /// Links a timer. Returns false if its deadline has passed already (it
+    /// is then marked fired and not linked).
+    ///
+    /// # Safety
+    ///
+    /// `node` is pinned, unlinked, and stays valid until cancelled.
+    pub(crate) unsafe fn register(&self, w: WheelId, node: NodePtr, when: u64, waker: Waker) -> bool {
+        let slot = &self.wheels[w];
+        let mut wheel = crate::loom::lock(&slot.wheel);
+        // SAFETY: the wheel lock guards the node.
+        let n = unsafe { &mut *node.as_ptr() };
+        if when <= self.clock.now_tick() {
+            n.fired = true;
+            n.waker = None;
+            return false;
+        }
+        n.fired = false;
+        n.waker = Some(waker);
+        // SAFETY: per the caller.
+        if !unsafe { wheel.insert(node, when) } {
+            n.fired = true;
+            n.waker = None;
+            return false;
+        }
+        let wake_owner = when < slot.next_wake.load(Acquire);
+        drop(wheel);
+        if wake_owner {
+            slot.unpark.unpark();
+        }
+        true
+    }
+
+    /// Moves a registered timer to a new tick, keeping its waker.
+    ///
+    /// # Safety
+    ///
+    /// `node` belongs to wheel `w` and is pinned.
+    pub(crate) unsafe fn rearm(&self, w: WheelId, node: NodePtr, when: u64) {
+        let slot = &self.wheels[w];
+        let mut wheel = crate::loom::lock(&slot.wheel);
+        // SAFETY: the wheel lock guards the node.
+        let n = unsafe { &mut *node.as_ptr() };
+        if n.linked {
+            // SAFETY: linked in this wheel.
+            unsafe { wheel.remove(node) };
+        }
+        n.fired = false;
+        if n.waker.is_none() {
+            // Fired and consumed: the next poll re-registers as pending.
+            // SAFETY: the node is valid.
+            if !unsafe { wheel.insert(node, when) } {
+                n.fired = true;
+            }
+            return;
+        }
+        // SAFETY: valid, unlinked node.
+        if when <= self.clock.now_tick() || !unsafe { wheel.insert(node, when) } {
+            n.fired = true;
+            let waker = n.waker.take();
+            drop(wheel);
+            if let Some(w) = waker {
+                w.wake();
+            }
+            return;
+        }
+        let wake_owner = when < slot.next_wake.load(Acquire);
+        drop(wheel);
+        if wake_owner {
+            slot.unpark.unpark();
+        }
+    }
+
+    /// Unlinks a timer that is being dropped.
+    ///
+    /// # Safety
+    ///
+    /// `node` belongs to wheel `w`.
+    pub(crate) unsafe fn cancel(&self, w: WheelId, node: NodePtr) {
+        let mut wheel = crate::loom::lock(&self.wheels[w].wheel);
+        // SAFETY: the wheel lock guards the node.
+        let n = unsafe { &mut *node.as_ptr() };
+        if n.linked {
+            // SAFETY: linked in this wheel.
+            unsafe { wheel.remove(node) };
+        }
+        let waker = n.waker.take();
+        drop(wheel);
+        drop(waker);
+    }
+
+    /// Fires every due timer of wheel `w`. Returns how many fired.
+    pub(crate) fn process(&self, w: WheelId) -> usize {
+        let now = self.clock.now_tick();
+        let mut wakers = Vec::new();
+        {
+            let mut wheel = crate::loom::lock(&self.wheels[w].wheel);
+            if wheel.len() == 0 {
+                return 0;
+            }
+            wheel.advance(now, |node| {
+                // SAFETY: the wheel lock guards the node, which the wheel
+                // just unlinked.
+                let n = unsafe { &mut *node.as_ptr() };
+                n.fired = true;
+                if let Some(waker) = n.waker.take() {
+                    wakers.push(waker);
+                }
+            });
+        }
+        let fired = wakers.len();
+        for w in wakers {
+            w.wake();
+        }
+        fired
+    }
+
+    /// Fires every due timer of every wheel (used by `time::advance`).
+    #[cfg(feature = "test-util")]
+    pub(crate) fn process_all(&self) {
+        for w in 0..self.wheels.len() {
+            self.process(w);
+        }
+    }
+
+    /// The owner of wheel `w` is about to sleep: publishes when it will wake
+    /// and returns how long it may sleep (`None`: no timer).
+    pub(crate) fn before_park(&self, w: WheelId) -> Option<Duration> {
+        let slot = &self.wheels[w];
+        let wheel = crate::loom::lock(&slot.wheel);
+        let next = wheel.next_expiration();
+        slot.next_wake.store(next.unwrap_or(NO_TIMER), Release);
+        drop(wheel);
+        next.map(|tick| self.clock.until_tick(tick))
+    }
+
+    /// The earliest tick any timer of wheel `w` may fire at.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn next_tick(&self, w: WheelId) -> Option<u64> {
+        crate::loom::lock(&self.wheels[w].wheel).next_expiration()
+    }
+
+    /// The owner of wheel `w` woke up.
+    pub(crate) fn after_park(&self, w: WheelId) {
+        self.wheels[w].next_wake.store(AWAKE, Release);
+    }
+
+    /// Keeps a paused clock from jumping ahead while a blocking task runs.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn inhibit_auto_advance(&self) -> AutoAdvanceGuard<'_> {
+        self.clock.inhibit_auto_advance();
+        AutoAdvanceGuard(self)
+    }
+
+    /// Wakes every wheel's owner (the clock moved).
+    #[cfg(feature = "test-util")]
+    pub(crate) fn unpark_all(&self) {
+        for slot in self.wheels.iter() {
+            slot.unpark.unpark();
+        }
+    }
+}
+
+/// Lets a paused clock jump ahead again on drop, and wakes the drivers so
+/// they reconsider.
+#[cfg(feature = "test-util")]
+pub(crate) struct AutoAdvanceGuard<'a>(&'a TimeShared);
+
+#[cfg(feature = "test-util")]
+impl Drop for AutoAdvanceGuard<'_> {
+    fn drop(&mut self) {
+        self.0.clock.allow_auto_advance();
+        self.0.unpark_all();
+    }
+}

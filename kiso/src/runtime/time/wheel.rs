@@ -1,0 +1,203 @@
+//! A hierarchical timing wheel (after Varghese & Lauck): six levels of 64
+//! slots at 1 ms resolution, covering 2^36 ms (about two years); later
+//! deadlines are clamped to the last slot and re-inserted when reached.
+//!
+//! Level `l` slot `s` holds entries whose deadline agrees with the wheel's
+//! current time in every bit above `6 * (l + 1)` and has `s` in bits
+//! `6l .. 6l + 6`. Advancing to a slot of a higher level re-inserts its
+//! entries one level down, so every entry fires from level 0 at its exact
+//! millisecond. Slots are intrusive doubly linked lists through the entries;
+//! a bitmap per level finds the next occupied slot in one instruction.
+//!
+//! The wheel is not synchronised: the driver keeps it behind a mutex.
+
+use super::entry::{Node, NodePtr};
+use std::ptr::NonNull;
+
+const LEVELS: usize = 6;
+const SLOTS: usize = 64;
+const SLOT_BITS: u32 = 6;
+/// The farthest deadline the wheel represents, in ms after its start.
+pub(crate) const MAX_TICK: u64 = (1 << (SLOT_BITS as usize * LEVELS)) - 1;
+
+#[derive(Clone, Copy)]
+struct List {
+    head: Option<NodePtr>,
+}
+
+struct Level {
+    occupied: u64,
+    slots: [List; SLOTS],
+}
+
+pub(crate) struct Wheel {
+    /// The time (ms tick) up to which every deadline has been processed.
+    elapsed: u64,
+    levels: Box<[Level; LEVELS]>,
+    len: usize,
+}
+
+// SAFETY: the wheel holds pointers to entries that stay valid while linked
+// (an entry unlinks itself under the wheel's mutex before it is dropped);
+// the wheel moves between threads only inside that mutex.
+unsafe impl Send for Wheel {}
+
+fn level_for(elapsed: u64, when: u64) -> usize {
+    let masked = (elapsed ^ when) | (SLOTS as u64 - 1);
+    let masked = masked.min(MAX_TICK);
+    let significant = 63 - masked.leading_zeros() as usize;
+    significant / SLOT_BITS as usize
+}
+
+fn slot_for(when: u64, level: usize) -> usize {
+    ((when >> (level as u32 * SLOT_BITS)) as usize) & (SLOTS - 1)
+}
+
+impl Wheel {
+    pub(crate) fn new() -> Wheel {
+        let empty = || Level { occupied: 0, slots: [List { head: None }; SLOTS] };
+        Wheel { elapsed: 0, levels: Box::new([empty(), empty(), empty(), empty(), empty(), empty()]), len: 0 }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Links `node` for tick `when`. Returns false (and does not link) if
+    /// `when` has already passed.
+    ///
+    /// # Safety
+    ///
+    /// `node` is valid and unlinked, and stays valid until removed.
+    pub(crate) unsafe fn insert(&mut self, node: NodePtr, when: u64) -> bool {
+        if when <= self.elapsed {
+            return false;
+        }
+        let when = when.min(self.elapsed + MAX_TICK);
+        let level = level_for(self.elapsed, when);
+        let slot = slot_for(when, level);
+        // SAFETY: per the caller.
+        let n = unsafe { &mut *node.as_ptr() };
+        n.when = when;
+        n.level = level as u8;
+        n.slot = slot as u8;
+        n.prev = None;
+        let list = &mut self.levels[level].slots[slot];
+        n.next = list.head;
+        if let Some(mut head) = list.head {
+            // SAFETY: linked nodes are valid.
+            unsafe { head.as_mut().prev = Some(node) };
+        }
+        list.head = Some(node);
+        self.levels[level].occupied |= 1 << slot;
+        n.linked = true;
+        self.len += 1;
+        true
+    }
+
+    /// Unlinks `node`.
+    ///
+    /// # Safety
+    ///
+    /// `node` is valid and linked in this wheel.
+    pub(crate) unsafe fn remove(&mut self, node: NodePtr) {
+        // SAFETY: per the caller.
+        let n = unsafe { &mut *node.as_ptr() };
+        debug_assert!(n.linked);
+        let (level, slot) = (n.level as usize, n.slot as usize);
+        match n.prev {
+            // SAFETY: linked neighbours are valid.
+            Some(mut p) => unsafe { p.as_mut().next = n.next },
+            None => self.levels[level].slots[slot].head = n.next,
+        }
+        if let Some(mut next) = n.next {
+            // SAFETY: as above.
+            unsafe { next.as_mut().prev = n.prev };
+        }
+        if self.levels[level].slots[slot].head.is_none() {
+            self.levels[level].occupied &= !(1 << slot);
+        }
+        n.prev = None;
+        n.next = None;
+        n.linked = false;
+        self.len -= 1;
+    }
+
+    /// The earliest tick at which something may expire (a slot boundary for
+    /// higher levels), if any entry is linked.
+    pub(crate) fn next_expiration(&self) -> Option<u64> {
+        for (level, l) in self.levels.iter().enumerate() {
+            if l.occupied == 0 {
+                continue;
+            }
+            let shift = level as u32 * SLOT_BITS;
+            let now_slot = ((self.elapsed >> shift) as usize) & (SLOTS - 1);
+            // Occupied slots at or after the current one, in wheel order.
+            let rotated = l.occupied.rotate_right(now_slot as u32);
+            let dist = rotated.trailing_zeros() as u64;
+            let slot_span = 1u64 << shift;
+            let level_span = slot_span << SLOT_BITS;
+            let level_start = self.elapsed & !(level_span - 1);
+            let mut deadline = level_start + (now_slot as u64 + dist) * slot_span;
+            if deadline <= self.elapsed && level > 0 {
+                // The current slot of a higher level: due now.
+                deadline = self.elapsed + 1;
+            }
+            return Some(deadline.max(self.elapsed + 1));
+        }
+        None
+    }
+
+    /// Advances to `now`, unlinking every entry whose tick has come and
+    /// handing it to `fire`; entries of coarser slots move down a level.
+    pub(crate) fn advance(&mut self, now: u64, mut fire: impl FnMut(NodePtr)) {
+        while let Some(next) = self.next_expiration() {
+            if next > now {
+                break;
+            }
+            self.elapsed = next;
+            self.process_slot_at(next, &mut fire);
+        }
+        if now > self.elapsed {
+            self.elapsed = now;
+        }
+    }
+
+    fn process_slot_at(&mut self, tick: u64, fire: &mut impl FnMut(NodePtr)) {
+        // Take every slot, at every level, that `tick` falls in and that is
+        // occupied; re-insert or fire its entries.
+        for level in 0..LEVELS {
+            let slot = slot_for(tick, level);
+            if self.levels[level].occupied & (1 << slot) == 0 {
+                continue;
+            }
+            // Only the level whose slot starts at `tick` is due.
+            let shift = level as u32 * SLOT_BITS;
+            if level > 0 && tick & ((1u64 << shift) - 1) != 0 {
+                continue;
+            }
+            let mut cur = self.levels[level].slots[slot].head.take();
+            self.levels[level].occupied &= !(1 << slot);
+            while let Some(node) = cur {
+                // SAFETY: linked nodes are valid.
+                let n = unsafe { &mut *node.as_ptr() };
+                cur = n.next;
+                n.prev = None;
+                n.next = None;
+                n.linked = false;
+                self.len -= 1;
+                let when = n.when;
+                // SAFETY: the node is valid and now unlinked.
+                if !unsafe { self.insert(node, when) } {
+                    fire(node);
+                }
+            }
+        }
+    }
+}
+
+/// A raw entry pointer, for the driver.
+#[allow(dead_code)]
+pub(crate) fn ptr(node: &mut Node) -> NodePtr {
+    NonNull::from(node)
+}
