@@ -25,6 +25,18 @@ const SPINS: u32 = 200;
 #[cfg(loom)]
 const SPINS: u32 = 0;
 
+/// One step of a spin-wait: a pause, and every 64th step a yield to the OS
+/// scheduler, so that a spinning thread gives its core to a runnable thread
+/// (often the very one about to notify it) when the machine is loaded.
+#[inline]
+pub(crate) fn spin_step(i: u32) {
+    if i % 64 == 63 {
+        crate::loom::thread::yield_now();
+    } else {
+        crate::loom::spin_loop();
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct ParkInner {
     state: AtomicUsize,
@@ -70,11 +82,11 @@ impl ParkInner {
             self.try_consume();
             return;
         }
-        for _ in 0..spins {
+        for i in 0..spins {
             if self.try_consume() {
                 return;
             }
-            crate::loom::spin_loop();
+            spin_step(i);
         }
         let mut guard = crate::loom::lock(&self.lock);
         match self.state.compare_exchange(EMPTY, PARKED, Acquire, Acquire) {

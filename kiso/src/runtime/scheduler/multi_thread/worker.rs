@@ -326,12 +326,12 @@ impl Context {
             if spin {
                 spin = false;
                 let mut woken = false;
-                for _ in 0..PARK_SPINS {
+                for i in 0..PARK_SPINS {
                     if core.park.try_consume() {
                         woken = true;
                         break;
                     }
-                    crate::loom::spin_loop();
+                    crate::runtime::park::spin_step(i);
                 }
                 shared.spinning.store(false, Release);
                 if !woken {
