@@ -18,6 +18,9 @@ mod clock;
 pub(crate) mod entry;
 mod wheel;
 
+#[cfg(all(test, loom, feature = "test-util"))]
+mod loom_tests;
+
 pub(crate) use clock::Clock;
 
 use crate::loom::sync::atomic::{AtomicU64, Ordering::*};
