@@ -15,7 +15,9 @@
 //! stderr as they are taken (to see where a large spread comes from).
 //!
 //! Built without the default `kiso` feature, the "kiso" column runs Tokio too: a
-//! Tokio-vs-Tokio run whose ratios should all be close to 1.0 checks the harness.
+//! Tokio-vs-Tokio run whose ratios should all be close to 1.0 checks the harness
+//! (`--no-default-features --features time-workloads`, since the `time/` workloads sit
+//! behind the `time-workloads` feature, also a default one).
 
 mod harness;
 mod primitives;
@@ -98,6 +100,20 @@ fn main() -> ExitCode {
         return match workloads::rt_multi_idle::child_main(&args) {
             Ok(value) => {
                 println!("{value}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    #[cfg(feature = "time-workloads")]
+    if argv.peek().map(String::as_str) == Some(workloads::time_rss::CHILD_FLAG) {
+        let args: Vec<String> = argv.skip(1).collect();
+        return match workloads::time_rss::child_main(&args) {
+            Ok(line) => {
+                println!("{line}");
                 ExitCode::SUCCESS
             }
             Err(e) => {

@@ -1,4 +1,5 @@
-//! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`).
+//! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`,
+//! and `time/` with the `time-workloads` cargo feature).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
@@ -12,6 +13,10 @@ pub mod rt_current;
 pub mod rt_multi;
 pub mod rt_multi_idle;
 pub mod rt_multi_request_reply;
+#[cfg(feature = "time-workloads")]
+pub mod time;
+#[cfg(feature = "time-workloads")]
+pub mod time_rss;
 
 use crate::harness::Workload;
 
@@ -31,11 +36,17 @@ pub fn all() -> Vec<Workload> {
     let mut all = rt_current::workloads();
     all.extend(rt_multi::workloads());
     all.extend(mem::workloads());
+    #[cfg(feature = "time-workloads")]
+    all.extend(time::workloads());
     all
 }
 
 /// Side observations of the workloads (e.g. which workers tasks ran on), one line each,
 /// printed under the table.
 pub fn notes() -> Vec<String> {
-    rt_multi::notes()
+    #[allow(unused_mut)]
+    let mut notes = rt_multi::notes();
+    #[cfg(feature = "time-workloads")]
+    notes.extend(time::notes());
+    notes
 }

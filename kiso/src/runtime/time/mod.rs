@@ -30,7 +30,7 @@ use crate::runtime::park::ParkInner;
 use entry::NodePtr;
 use std::sync::Arc;
 use std::task::Waker;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wheel::Wheel;
 
 /// Which wheel of a runtime.
@@ -79,38 +79,26 @@ impl TimeShared {
         0
     }
 
-    /// The tick a deadline fires at: rounded up to the next millisecond.
-    pub(crate) fn deadline_to_tick(&self, deadline: Instant) -> u64 {
-        let d = deadline.saturating_duration_since(self.clock.start());
-        let ms = d.as_millis();
-        let ms = if d.subsec_nanos() % 1_000_000 != 0 { ms + 1 } else { ms };
-        u64::try_from(ms).unwrap_or(u64::MAX - 1).min(u64::MAX - 1)
-    }
-
     /// Links a timer. Returns false if its deadline has passed already (it
     /// is then marked fired and not linked).
     ///
     /// # Safety
     ///
     /// `node` is pinned, unlinked, and stays valid until cancelled.
-    pub(crate) unsafe fn register(&self, w: WheelId, node: NodePtr, when: u64, waker: Waker) -> bool {
+    pub(crate) unsafe fn register(&self, w: WheelId, node: NodePtr, waker: Waker) -> bool {
         let slot = &self.wheels[w];
         let mut wheel = crate::loom::lock(&slot.wheel);
-        // SAFETY: the wheel lock guards the node.
-        let n = unsafe { &mut *node.as_ptr() };
-        if when <= self.clock.now_tick() {
-            n.fired = true;
-            n.waker = None;
-            return false;
-        }
-        n.fired = false;
-        n.waker = Some(waker);
+        // SAFETY: the node is valid (per the caller).
+        let n = unsafe { node.as_ref() };
+        // SAFETY: under the wheel's lock.
+        let when = unsafe { n.when() };
         // SAFETY: per the caller.
-        if !unsafe { wheel.insert(node, when) } {
-            n.fired = true;
-            n.waker = None;
+        if when <= self.clock.now_tick() || !unsafe { wheel.insert(node) } {
+            n.set_fired();
             return false;
         }
+        // SAFETY: under the wheel's lock.
+        unsafe { n.set_waker(&waker) };
         let wake_owner = when < slot.next_wake.load(Acquire);
         drop(wheel);
         if wake_owner {
@@ -119,40 +107,39 @@ impl TimeShared {
         true
     }
 
-    /// Moves a registered timer to a new tick, keeping its waker.
+    /// Moves a registered timer to a new deadline, keeping its waker.
     ///
     /// # Safety
     ///
     /// `node` belongs to wheel `w` and is pinned.
-    pub(crate) unsafe fn rearm(&self, w: WheelId, node: NodePtr, when: u64) {
+    pub(crate) unsafe fn rearm(&self, w: WheelId, node: NodePtr, deadline: i64) {
         let slot = &self.wheels[w];
         let mut wheel = crate::loom::lock(&slot.wheel);
-        // SAFETY: the wheel lock guards the node.
-        let n = unsafe { &mut *node.as_ptr() };
-        if n.linked {
+        // SAFETY: the node is valid (per the caller).
+        let n = unsafe { node.as_ref() };
+        if n.is_linked() {
             // SAFETY: linked in this wheel.
             unsafe { wheel.remove(node) };
         }
-        n.fired = false;
-        if n.waker.is_none() {
-            // Fired and consumed: the next poll re-registers as pending.
-            // SAFETY: the node is valid.
-            if !unsafe { wheel.insert(node, when) } {
-                n.fired = true;
-            }
-            return;
-        }
+        // SAFETY: under the wheel's lock.
+        let when = unsafe {
+            n.set_deadline(deadline);
+            n.when()
+        };
+        n.clear_fired();
         // SAFETY: valid, unlinked node.
-        if when <= self.clock.now_tick() || !unsafe { wheel.insert(node, when) } {
-            n.fired = true;
-            let waker = n.waker.take();
+        if when <= self.clock.now_tick() || !unsafe { wheel.insert(node) } {
+            // SAFETY: under the wheel's lock.
+            let waker = unsafe { n.take_waker() };
+            n.set_fired();
             drop(wheel);
             if let Some(w) = waker {
                 w.wake();
             }
             return;
         }
-        let wake_owner = when < slot.next_wake.load(Acquire);
+        // SAFETY: under the wheel's lock.
+        let wake_owner = unsafe { n.has_waker() } && when < slot.next_wake.load(Acquire);
         drop(wheel);
         if wake_owner {
             slot.unpark.unpark();
@@ -166,13 +153,14 @@ impl TimeShared {
     /// `node` belongs to wheel `w`.
     pub(crate) unsafe fn cancel(&self, w: WheelId, node: NodePtr) {
         let mut wheel = crate::loom::lock(&self.wheels[w].wheel);
-        // SAFETY: the wheel lock guards the node.
-        let n = unsafe { &mut *node.as_ptr() };
-        if n.linked {
+        // SAFETY: the node is valid (per the caller).
+        let n = unsafe { node.as_ref() };
+        if n.is_linked() {
             // SAFETY: linked in this wheel.
             unsafe { wheel.remove(node) };
         }
-        let waker = n.waker.take();
+        // SAFETY: under the wheel's lock.
+        let waker = unsafe { n.take_waker() };
         drop(wheel);
         drop(waker);
     }
@@ -187,13 +175,15 @@ impl TimeShared {
                 return 0;
             }
             wheel.advance(now, |node| {
-                // SAFETY: the wheel lock guards the node, which the wheel
-                // just unlinked.
-                let n = unsafe { &mut *node.as_ptr() };
-                n.fired = true;
-                if let Some(waker) = n.waker.take() {
+                // SAFETY: the wheel just unlinked this valid node, under its
+                // lock.
+                let n = unsafe { node.as_ref() };
+                // SAFETY: as above.
+                if let Some(waker) = unsafe { n.take_waker() } {
                     wakers.push(waker);
                 }
+                // Last access: once FIRED is visible the owner may free it.
+                n.set_fired();
             });
         }
         let fired = wakers.len();

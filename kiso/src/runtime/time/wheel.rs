@@ -11,8 +11,7 @@
 //!
 //! The wheel is not synchronised: the driver keeps it behind a mutex.
 
-use super::entry::{Node, NodePtr};
-use std::ptr::NonNull;
+use super::entry::NodePtr;
 
 const LEVELS: usize = 6;
 const SLOTS: usize = 64;
@@ -69,28 +68,29 @@ impl Wheel {
     /// # Safety
     ///
     /// `node` is valid and unlinked, and stays valid until removed.
-    pub(crate) unsafe fn insert(&mut self, node: NodePtr, when: u64) -> bool {
+    pub(crate) unsafe fn insert(&mut self, node: NodePtr) -> bool {
+        // SAFETY: per the caller; the caller holds the wheel's lock.
+        let n = unsafe { node.as_ref() };
+        // SAFETY: as above.
+        let when = unsafe { n.when() };
         if when <= self.elapsed {
             return false;
         }
         let when = when.min(self.elapsed + MAX_TICK);
         let level = level_for(self.elapsed, when);
         let slot = slot_for(when, level);
-        // SAFETY: per the caller.
-        let n = unsafe { &mut *node.as_ptr() };
-        n.when = when;
-        n.level = level as u8;
-        n.slot = slot as u8;
-        n.prev = None;
         let list = &mut self.levels[level].slots[slot];
-        n.next = list.head;
-        if let Some(mut head) = list.head {
-            // SAFETY: linked nodes are valid.
-            unsafe { head.as_mut().prev = Some(node) };
+        // SAFETY: linked nodes are valid; the lock guards their links.
+        unsafe {
+            n.set_prev(None);
+            n.set_next(list.head);
+            if let Some(head) = list.head {
+                head.as_ref().set_prev(Some(node));
+            }
         }
         list.head = Some(node);
         self.levels[level].occupied |= 1 << slot;
-        n.linked = true;
+        n.set_linked(level, slot);
         self.len += 1;
         true
     }
@@ -102,24 +102,27 @@ impl Wheel {
     /// `node` is valid and linked in this wheel.
     pub(crate) unsafe fn remove(&mut self, node: NodePtr) {
         // SAFETY: per the caller.
-        let n = unsafe { &mut *node.as_ptr() };
-        debug_assert!(n.linked);
-        let (level, slot) = (n.level as usize, n.slot as usize);
-        match n.prev {
-            // SAFETY: linked neighbours are valid.
-            Some(mut p) => unsafe { p.as_mut().next = n.next },
-            None => self.levels[level].slots[slot].head = n.next,
-        }
-        if let Some(mut next) = n.next {
-            // SAFETY: as above.
-            unsafe { next.as_mut().prev = n.prev };
+        let n = unsafe { node.as_ref() };
+        debug_assert!(n.is_linked());
+        let (level, slot) = (n.level(), n.slot());
+        // SAFETY: linked nodes and their neighbours are valid; the lock
+        // guards their links.
+        unsafe {
+            let (prev, next) = (n.prev(), n.next());
+            match prev {
+                Some(p) => p.as_ref().set_next(next),
+                None => self.levels[level].slots[slot].head = next,
+            }
+            if let Some(next) = next {
+                next.as_ref().set_prev(prev);
+            }
+            n.set_prev(None);
+            n.set_next(None);
         }
         if self.levels[level].slots[slot].head.is_none() {
             self.levels[level].occupied &= !(1 << slot);
         }
-        n.prev = None;
-        n.next = None;
-        n.linked = false;
+        n.set_unlinked();
         self.len -= 1;
     }
 
@@ -179,25 +182,21 @@ impl Wheel {
             let mut cur = self.levels[level].slots[slot].head.take();
             self.levels[level].occupied &= !(1 << slot);
             while let Some(node) = cur {
-                // SAFETY: linked nodes are valid.
-                let n = unsafe { &mut *node.as_ptr() };
-                cur = n.next;
-                n.prev = None;
-                n.next = None;
-                n.linked = false;
+                // SAFETY: linked nodes are valid; the lock guards them.
+                let n = unsafe { node.as_ref() };
+                // SAFETY: as above.
+                unsafe {
+                    cur = n.next();
+                    n.set_prev(None);
+                    n.set_next(None);
+                }
+                n.set_unlinked();
                 self.len -= 1;
-                let when = n.when;
                 // SAFETY: the node is valid and now unlinked.
-                if !unsafe { self.insert(node, when) } {
+                if !unsafe { self.insert(node) } {
                     fire(node);
                 }
             }
         }
     }
-}
-
-/// A raw entry pointer, for the driver.
-#[allow(dead_code)]
-pub(crate) fn ptr(node: &mut Node) -> NodePtr {
-    NonNull::from(node)
 }
