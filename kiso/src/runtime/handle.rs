@@ -362,6 +362,14 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        #[cfg(feature = "test-util")]
+        let func = {
+            let inhibit = crate::runtime::time::AutoAdvanceInhibit::new(&self.inner);
+            move || {
+                let _inhibit = inhibit;
+                func()
+            }
+        };
         let (task, join) = task::new_unowned(BlockingTask::new(func), blocking::BlockingSchedule, task::Id::next());
         self.inner.blocking.spawn(task, &self.inner);
         join

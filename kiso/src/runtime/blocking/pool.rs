@@ -199,11 +199,6 @@ impl Spawner {
                     if shutdown {
                         task.shutdown();
                     } else {
-                        // A running blocking task keeps a paused clock from
-                        // jumping ahead (it may be about to wake a timer's
-                        // task, or to need real time to pass).
-                        #[cfg(feature = "test-util")]
-                        let _inhibit = handle.time().map(|t| t.inhibit_auto_advance());
                         task.run();
                     }
                     shared = inner.lock();

@@ -72,10 +72,6 @@ impl Node {
         // SAFETY: per the impl's contract.
         self.waker.with_mut(|p| unsafe { (*p).take() })
     }
-    pub(crate) unsafe fn has_waker(&self) -> bool {
-        // SAFETY: per the impl's contract.
-        self.waker.with(|p| unsafe { (*p).is_some() })
-    }
     /// Stores `waker` unless the stored one wakes the same task.
     pub(crate) unsafe fn set_waker(&self, waker: &Waker) {
         // SAFETY: per the impl's contract.

@@ -99,12 +99,28 @@ impl TimeShared {
         }
         // SAFETY: under the wheel's lock.
         unsafe { n.set_waker(&waker) };
-        let wake_owner = when < slot.next_wake.load(Acquire);
         drop(wheel);
-        if wake_owner {
-            slot.unpark.unpark();
-        }
+        self.wake_sleeper_before(w, when);
         true
+    }
+
+    /// A timer for `when` was linked in wheel `w`: if no sleeping owner will
+    /// wake by then, unpark one (the wheel's own owner first). Any idle
+    /// owner fires every wheel's timers, so the timer fires on time even if
+    /// its own wheel's owner is busy in a long poll.
+    fn wake_sleeper_before(&self, w: WheelId, when: u64) {
+        let own = &self.wheels[w];
+        if when < own.next_wake.load(Acquire) {
+            own.unpark.unpark();
+            return;
+        }
+        if own.next_wake.load(Acquire) == AWAKE {
+            // The owner is awake and looks at its wheel before it sleeps;
+            // but it may be stuck in a task: make sure some sleeper wakes.
+            if let Some(other) = self.wheels.iter().find(|s| when < s.next_wake.load(Acquire)) {
+                other.unpark.unpark();
+            }
+        }
     }
 
     /// Moves a registered timer to a new deadline, keeping its waker.
@@ -138,12 +154,8 @@ impl TimeShared {
             }
             return;
         }
-        // SAFETY: under the wheel's lock.
-        let wake_owner = unsafe { n.has_waker() } && when < slot.next_wake.load(Acquire);
         drop(wheel);
-        if wake_owner {
-            slot.unpark.unpark();
-        }
+        self.wake_sleeper_before(w, when);
     }
 
     /// Unlinks a timer that is being dropped.
@@ -196,20 +208,36 @@ impl TimeShared {
     /// Fires every due timer of every wheel (used by `time::advance`).
     #[cfg(feature = "test-util")]
     pub(crate) fn process_all(&self) {
-        for w in 0..self.wheels.len() {
-            self.process(w);
-        }
+        self.process_idle(0);
     }
 
     /// The owner of wheel `w` is about to sleep: publishes when it will wake
     /// and returns how long it may sleep (`None`: no timer).
+    ///
+    /// It sleeps no longer than until the earliest timer of *any* wheel:
+    /// idle owners fire every wheel's timers (see `process_idle`).
     pub(crate) fn before_park(&self, w: WheelId) -> Option<Duration> {
         let slot = &self.wheels[w];
-        let wheel = crate::loom::lock(&slot.wheel);
-        let next = wheel.next_expiration();
-        slot.next_wake.store(next.unwrap_or(NO_TIMER), Release);
-        drop(wheel);
+        // Publish first, so a timer linked from now on sees a sleeper...
+        slot.next_wake.store(NO_TIMER, Release);
+        // ...then look: a timer linked before is found here.
+        let next = self.wheels.iter().filter_map(|s| crate::loom::lock(&s.wheel).next_expiration()).min();
+        if let Some(tick) = next {
+            slot.next_wake.fetch_min(tick, AcqRel);
+        }
         next.map(|tick| self.clock.until_tick(tick))
+    }
+
+    /// Fires due timers of every wheel, own first (an idle owner helps
+    /// owners that are busy). Returns how many fired.
+    pub(crate) fn process_idle(&self, w: WheelId) -> usize {
+        let mut fired = self.process(w);
+        for other in 0..self.wheels.len() {
+            if other != w {
+                fired += self.process(other);
+            }
+        }
+        fired
     }
 
     /// The earliest tick any timer of wheel `w` may fire at.
@@ -223,13 +251,6 @@ impl TimeShared {
         self.wheels[w].next_wake.store(AWAKE, Release);
     }
 
-    /// Keeps a paused clock from jumping ahead while a blocking task runs.
-    #[cfg(feature = "test-util")]
-    pub(crate) fn inhibit_auto_advance(&self) -> AutoAdvanceGuard<'_> {
-        self.clock.inhibit_auto_advance();
-        AutoAdvanceGuard(self)
-    }
-
     /// Wakes every wheel's owner (the clock moved).
     #[cfg(feature = "test-util")]
     pub(crate) fn unpark_all(&self) {
@@ -239,15 +260,29 @@ impl TimeShared {
     }
 }
 
-/// Lets a paused clock jump ahead again on drop, and wakes the drivers so
-/// they reconsider.
+/// Keeps a runtime's paused clock from jumping ahead while it lives: a
+/// blocking task holds one from the moment it is spawned until it finishes
+/// or is cancelled (it may be about to wake a timer's task, or need real
+/// time to pass). On drop it lets the clock jump again and wakes the
+/// drivers so that they reconsider.
 #[cfg(feature = "test-util")]
-pub(crate) struct AutoAdvanceGuard<'a>(&'a TimeShared);
+pub(crate) struct AutoAdvanceInhibit(std::sync::Arc<HandleInner>);
 
 #[cfg(feature = "test-util")]
-impl Drop for AutoAdvanceGuard<'_> {
+impl AutoAdvanceInhibit {
+    pub(crate) fn new(handle: &std::sync::Arc<HandleInner>) -> Option<AutoAdvanceInhibit> {
+        let time = handle.time()?;
+        time.clock.inhibit_auto_advance();
+        Some(AutoAdvanceInhibit(handle.clone()))
+    }
+}
+
+#[cfg(feature = "test-util")]
+impl Drop for AutoAdvanceInhibit {
     fn drop(&mut self) {
-        self.0.clock.allow_auto_advance();
-        self.0.unpark_all();
+        if let Some(time) = self.0.time() {
+            time.clock.allow_auto_advance();
+            time.unpark_all();
+        }
     }
 }

@@ -227,7 +227,7 @@ impl Context {
                 if shared.is_shutdown() {
                     core.is_shutdown = true;
                 }
-                self.fire_timers(core.index);
+                self.fire_timers(core.index, false);
             }
             if core.is_shutdown {
                 return Some(core);
@@ -289,20 +289,22 @@ impl Context {
         })
     }
 
-    /// Fires this worker's due timers; true if any fired.
-    fn fire_timers(&self, index: usize) -> bool {
+    /// Fires this worker's due timers; true if any fired. When `idle`, the
+    /// other workers' wheels too.
+    fn fire_timers(&self, index: usize, idle: bool) -> bool {
         #[cfg(feature = "time")]
         // SAFETY: the handle outlives the worker loop (`run` holds it).
         if let Some(time) = unsafe { &*self.handle }.time() {
-            return time.process(index) > 0;
+            let fired = if idle { time.process_idle(index) } else { time.process(index) };
+            return fired > 0;
         }
-        let _ = index;
+        let _ = (index, idle);
         false
     }
 
     fn park(&self, shared: &Shared, mut core: Box<Core>) -> Box<Core> {
         let hooks = &shared.config.park_hooks;
-        if core.lifo.is_some() || !core.run_queue.is_empty() || self.fire_timers(core.index) {
+        if core.lifo.is_some() || !core.run_queue.is_empty() || self.fire_timers(core.index, true) {
             return core;
         }
         if let Some(f) = &hooks.before_park {
@@ -372,7 +374,7 @@ impl Context {
                 None => core.park.park_spin(0),
             }
             time.after_park(core.index);
-            time.process(core.index);
+            time.process_idle(core.index);
             return;
         }
         core.park.park_spin(0);
