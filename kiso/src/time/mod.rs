@@ -70,7 +70,7 @@ pub(crate) fn clock_now() -> std::time::Instant {
     {
         let paused = context::with_current(|h| {
             h.and_then(|h| h.time())
-                .filter(|t| t.clock.is_paused())
+                .filter(|t| t.clock.is_controlled())
                 .map(|t| t.clock.now())
         });
         if let Some(now) = paused {
@@ -78,6 +78,16 @@ pub(crate) fn clock_now() -> std::time::Instant {
         }
     }
     std::time::Instant::now()
+}
+
+/// The entered runtime's time driver, for the clock controls.
+#[cfg(feature = "test-util")]
+#[track_caller]
+fn clock_handle() -> Arc<HandleInner> {
+    if context::with_current(|h| h.is_none()) {
+        panic!("time cannot be frozen from outside the kiso (Tokio 1.x compatible) runtime");
+    }
+    current_time_handle()
 }
 
 cfg_test_util! {
@@ -110,7 +120,7 @@ cfg_test_util! {
     /// ```
     #[track_caller]
     pub fn pause() {
-        let handle = current_time_handle();
+        let handle = clock_handle();
         if !matches!(handle.flavor, crate::runtime::RuntimeFlavor::CurrentThread) {
             panic!("`time::pause()` requires the `current_thread` runtime. This is the default runtime used by `#[kiso::test]`.");
         }
@@ -136,7 +146,7 @@ cfg_test_util! {
     /// ```
     #[track_caller]
     pub fn resume() {
-        let handle = current_time_handle();
+        let handle = clock_handle();
         handle.time().expect("checked").clock.resume();
     }
 
@@ -161,7 +171,7 @@ cfg_test_util! {
     /// # });
     /// ```
     pub async fn advance(duration: Duration) {
-        let handle = current_time_handle();
+        let handle = clock_handle();
         let time = handle.time().expect("checked");
         time.clock.advance(duration);
         time.process_all();

@@ -13,6 +13,10 @@ pub(crate) struct Clock {
     paused: AtomicBool,
     #[cfg(feature = "test-util")]
     frozen: Mutex<Frozen>,
+    /// Set once the clock was resumed after a pause: it no longer reads the
+    /// system clock directly.
+    #[cfg(feature = "test-util")]
+    shifted: AtomicBool,
 }
 
 #[cfg(feature = "test-util")]
@@ -21,6 +25,9 @@ struct Frozen {
     now: Instant,
     /// Running blocking tasks, which keep the clock from jumping ahead.
     inhibit: usize,
+    /// Once resumed: the clock reads `base + (Instant::now() - real_base)`,
+    /// so it continues from where it was paused.
+    resumed: Option<(Instant, Instant)>,
 }
 
 impl Clock {
@@ -32,7 +39,9 @@ impl Clock {
             #[cfg(feature = "test-util")]
             paused: AtomicBool::new(start_paused),
             #[cfg(feature = "test-util")]
-            frozen: Mutex::new(Frozen { now: start, inhibit: 0 }),
+            frozen: Mutex::new(Frozen { now: start, inhibit: 0, resumed: None }),
+            #[cfg(feature = "test-util")]
+            shifted: AtomicBool::new(false),
         }
     }
 
@@ -42,8 +51,14 @@ impl Clock {
 
     pub(crate) fn now(&self) -> Instant {
         #[cfg(feature = "test-util")]
-        if self.paused.load(Acquire) {
-            return crate::loom::lock(&self.frozen).now;
+        if self.paused.load(Acquire) || self.shifted.load(Acquire) {
+            let f = crate::loom::lock(&self.frozen);
+            if self.paused.load(Acquire) {
+                return f.now;
+            }
+            if let Some((base, real)) = f.resumed {
+                return base + real.elapsed();
+            }
         }
         Instant::now()
     }
@@ -63,26 +78,40 @@ impl Clock {
     pub(crate) fn is_paused(&self) -> bool {
         self.paused.load(Acquire)
     }
+
+    /// True if the clock does not simply read the system clock (it is
+    /// paused, or was resumed after a pause).
+    #[cfg(feature = "test-util")]
+    pub(crate) fn is_controlled(&self) -> bool {
+        self.paused.load(Acquire) || self.shifted.load(Acquire)
+    }
 }
 
 #[cfg(feature = "test-util")]
 impl Clock {
     #[track_caller]
     pub(crate) fn pause(&self) {
+        if self.paused.load(Acquire) {
+            panic!("time is already frozen");
+        }
+        let now = self.now();
         let mut f = crate::loom::lock(&self.frozen);
         if self.paused.load(Acquire) {
             panic!("time is already frozen");
         }
-        f.now = Instant::now();
+        f.now = now;
         self.paused.store(true, Release);
     }
 
     #[track_caller]
     pub(crate) fn resume(&self) {
-        let _f = crate::loom::lock(&self.frozen);
-        if !self.paused.swap(false, AcqRel) {
+        let mut f = crate::loom::lock(&self.frozen);
+        if !self.paused.load(Acquire) {
             panic!("time is not frozen");
         }
+        f.resumed = Some((f.now, Instant::now()));
+        self.shifted.store(true, Release);
+        self.paused.store(false, Release);
     }
 
     #[track_caller]

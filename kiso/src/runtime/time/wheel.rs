@@ -16,8 +16,8 @@ use super::entry::NodePtr;
 const LEVELS: usize = 6;
 const SLOTS: usize = 64;
 const SLOT_BITS: u32 = 6;
-/// The farthest deadline the wheel represents, in ms after its start.
-pub(crate) const MAX_TICK: u64 = (1 << (SLOT_BITS as usize * LEVELS)) - 1;
+/// The mask of tick bits the levels cover.
+const MAX_TICK: u64 = (1 << (SLOT_BITS as usize * LEVELS)) - 1;
 
 #[derive(Clone, Copy)]
 struct List {
@@ -76,9 +76,19 @@ impl Wheel {
         if when <= self.elapsed {
             return false;
         }
-        let when = when.min(self.elapsed + MAX_TICK);
-        let level = level_for(self.elapsed, when);
-        let slot = slot_for(when, level);
+        // Beyond the wheel's reach (63 top-level slots ahead), park the entry
+        // in the farthest top-level slot; it is re-inserted, closer, when
+        // that slot comes up.
+        let top = LEVELS - 1;
+        let top_shift = top as u32 * SLOT_BITS;
+        let top_span = 1u64 << top_shift;
+        let horizon = (self.elapsed & !(top_span - 1)).saturating_add((SLOTS as u64 - 1) * top_span);
+        let (level, slot) = if when >= horizon {
+            (top, slot_for(self.elapsed, top).wrapping_add(SLOTS - 1) & (SLOTS - 1))
+        } else {
+            let level = level_for(self.elapsed, when);
+            (level, slot_for(when, level))
+        };
         let list = &mut self.levels[level].slots[slot];
         // SAFETY: linked nodes are valid; the lock guards their links.
         unsafe {
