@@ -92,8 +92,10 @@ impl TimeShared {
         let n = unsafe { node.as_ref() };
         // SAFETY: under the wheel's lock.
         let when = unsafe { n.when() };
+        // Due already (by the wheel's time, which the owner keeps current
+        // every time it looks at its wheel)? Then it fires on this poll.
         // SAFETY: per the caller.
-        if when <= self.clock.now_tick() || !unsafe { wheel.insert(node) } {
+        if !unsafe { wheel.insert(node) } {
             n.set_fired();
             return false;
         }
@@ -144,7 +146,7 @@ impl TimeShared {
         };
         n.clear_fired();
         // SAFETY: valid, unlinked node.
-        if when <= self.clock.now_tick() || !unsafe { wheel.insert(node) } {
+        if !unsafe { wheel.insert(node) } {
             // SAFETY: under the wheel's lock.
             let waker = unsafe { n.take_waker() };
             n.set_fired();
@@ -183,9 +185,6 @@ impl TimeShared {
         let mut wakers = Vec::new();
         {
             let mut wheel = crate::loom::lock(&self.wheels[w].wheel);
-            if wheel.len() == 0 {
-                return 0;
-            }
             wheel.advance(now, |node| {
                 // SAFETY: the wheel just unlinked this valid node, under its
                 // lock.

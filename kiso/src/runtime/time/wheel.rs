@@ -58,6 +58,7 @@ impl Wheel {
         Wheel { elapsed: 0, levels: Box::new([empty(), empty(), empty(), empty(), empty(), empty()]), len: 0 }
     }
 
+    #[cfg(all(test, loom))]
     pub(crate) fn len(&self) -> usize {
         self.len
     }
