@@ -362,16 +362,15 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        // A paused clock must not jump ahead from now until the result has
+        // reached the join handle: the guard is dropped by the pool after
+        // the task completed (or was cancelled).
         #[cfg(feature = "test-util")]
-        let func = {
-            let inhibit = crate::runtime::time::AutoAdvanceInhibit::new(&self.inner);
-            move || {
-                let _inhibit = inhibit;
-                func()
-            }
-        };
+        let guard = crate::runtime::time::AutoAdvanceInhibit::new(&self.inner);
+        #[cfg(not(feature = "test-util"))]
+        let guard = blocking::NoGuard;
         let (task, join) = task::new_unowned(BlockingTask::new(func), blocking::BlockingSchedule, task::Id::next());
-        self.inner.blocking.spawn(task, &self.inner);
+        self.inner.blocking.spawn(task, guard, &self.inner);
         join
     }
 

@@ -8,6 +8,8 @@
 mod pool;
 
 pub(crate) use pool::{BlockingPool, Config, Spawner};
+#[allow(unused_imports)]
+pub(crate) use pool::{NoGuard, TaskGuard};
 
 use crate::runtime::task::{Header, Notified, Schedule};
 use crate::task::coop;

@@ -13,6 +13,17 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::time::{Duration, Instant};
 
+/// Held with a queued blocking task and dropped once it has completed or
+/// been cancelled (with `test-util`: keeps a paused clock from jumping).
+#[cfg(feature = "test-util")]
+pub(crate) type TaskGuard = Option<crate::runtime::time::AutoAdvanceInhibit>;
+#[cfg(not(feature = "test-util"))]
+pub(crate) type TaskGuard = NoGuard;
+
+/// Nothing to hold (without `test-util`).
+#[allow(dead_code)]
+pub(crate) struct NoGuard;
+
 /// What the builder configures.
 pub(crate) struct Config {
     pub(crate) thread_name: ThreadNameFn,
@@ -45,7 +56,7 @@ struct Inner {
 }
 
 struct Shared {
-    queue: VecDeque<Notified>,
+    queue: VecDeque<(Notified, TaskGuard)>,
     num_threads: usize,
     num_idle: usize,
     /// Wake-ups sent to idle threads and not yet taken.
@@ -139,15 +150,16 @@ impl Spawner {
     /// # Panics
     ///
     /// Panics if the pool has no thread and the OS refuses to start one.
-    pub(crate) fn spawn(&self, task: Notified, handle: &std::sync::Arc<HandleInner>) {
+    pub(crate) fn spawn(&self, task: Notified, guard: TaskGuard, handle: &std::sync::Arc<HandleInner>) {
         let inner = &self.inner;
         let mut shared = inner.lock();
         if shared.shutdown {
             drop(shared);
             task.shutdown();
+            drop(guard);
             return;
         }
-        shared.queue.push_back(task);
+        shared.queue.push_back((task, guard));
         if shared.num_idle > shared.num_notify {
             shared.num_notify += 1;
             inner.work.notify_one();
@@ -193,7 +205,7 @@ impl Spawner {
             let _enter = context::set_current(&handle);
             let mut shared = inner.lock();
             'life: loop {
-                while let Some(task) = shared.queue.pop_front() {
+                while let Some((task, guard)) = shared.queue.pop_front() {
                     let shutdown = shared.shutdown;
                     drop(shared);
                     if shutdown {
@@ -201,6 +213,8 @@ impl Spawner {
                     } else {
                         task.run();
                     }
+                    // After completion: the join handle has its result.
+                    drop(guard);
                     shared = inner.lock();
                 }
                 if shared.shutdown {
