@@ -25,12 +25,12 @@ const SPINS: u32 = 200;
 #[cfg(loom)]
 const SPINS: u32 = 0;
 
-/// One step of a spin-wait: a pause, and every 64th step a yield to the OS
+/// One step of a spin-wait: a pause, and every 256th step a yield to the OS
 /// scheduler, so that a spinning thread gives its core to a runnable thread
 /// (often the very one about to notify it) when the machine is loaded.
 #[inline]
 pub(crate) fn spin_step(i: u32) {
-    if i % 64 == 63 {
+    if i % 256 == 255 {
         crate::loom::thread::yield_now();
     } else {
         crate::loom::spin_loop();
