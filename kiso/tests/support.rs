@@ -92,3 +92,32 @@ pub fn multi(workers: usize) -> kiso::runtime::Runtime {
         .build()
         .unwrap()
 }
+
+/// Runs the future `f` makes on a new current-thread runtime whose clock
+/// starts paused, on a thread of its own, and fails the test if that takes
+/// more than `LIMIT` of real time.
+#[cfg(feature = "test-util")]
+pub fn paused<Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Fut::Output
+where
+    Fut: std::future::Future,
+    Fut::Output: Send + 'static,
+{
+    with_timeout(move || {
+        let rt = kiso::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(f())
+    })
+}
+
+/// A waker that counts its wake-ups.
+#[derive(Default)]
+pub struct CountingWaker(pub AtomicUsize);
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}

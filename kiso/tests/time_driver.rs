@@ -25,28 +25,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::{mpsc, Arc, Barrier, Mutex};
 use std::task::{Context, Wake, Waker};
 use std::thread;
-use support::{with_timeout, DropCounter, Flag};
+use support::{paused, with_timeout, DropCounter, Flag};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
-}
-
-/// Runs the future `f` makes on a new current-thread runtime whose clock
-/// starts paused, on a thread of its own, and fails the test if that takes
-/// more than `support::LIMIT` of real time.
-fn paused<Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Fut::Output
-where
-    Fut: Future,
-    Fut::Output: Send + 'static,
-{
-    with_timeout(move || {
-        let rt = Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()
-            .unwrap();
-        rt.block_on(f())
-    })
 }
 
 /// A waker that counts its wake-ups.

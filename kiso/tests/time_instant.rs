@@ -15,28 +15,10 @@ use kiso::time::{self, sleep, Duration, Instant};
 use std::collections::HashSet;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use support::with_timeout;
+use support::*;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
-}
-
-/// Runs the future `f` makes on a new current-thread runtime whose clock
-/// starts paused, on a thread of its own, and fails the test if that takes
-/// more than `support::LIMIT` of real time.
-fn paused<Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Fut::Output
-where
-    Fut: Future,
-    Fut::Output: Send + 'static,
-{
-    with_timeout(move || {
-        let rt = Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()
-            .unwrap();
-        rt.block_on(f())
-    })
 }
 
 /// Same, with a clock that starts running (not paused).

@@ -14,47 +14,18 @@ mod support;
 
 use futures::future::{select, Either};
 use futures::poll;
-use kiso::runtime::Builder;
 use kiso::time::{self, interval, interval_at, sleep, Duration, Instant, Interval};
 use kiso::time::{MissedTickBehavior, MissedTickBehavior::*};
-use std::future::{poll_fn, Future};
+use std::future::poll_fn;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::Ordering::SeqCst;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use support::with_timeout;
+use std::task::{Context, Poll, Waker};
+use support::*;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
-}
-
-/// Runs the future `f` makes on a new current-thread runtime whose clock
-/// starts paused, on a thread of its own, and fails the test if that takes
-/// more than `support::LIMIT` of real time.
-fn paused<Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Fut::Output
-where
-    Fut: Future,
-    Fut::Output: Send + 'static,
-{
-    with_timeout(move || {
-        let rt = Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()
-            .unwrap();
-        rt.block_on(f())
-    })
-}
-
-/// A waker that counts its wake-ups.
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
 }
 
 /// Ticks `i` and checks both the instant it yields and the clock's time when

@@ -12,38 +12,19 @@ mod support;
 
 use futures::future::{select, Either};
 use futures::poll;
-use kiso::runtime::Builder;
 use kiso::time::{self, sleep, sleep_until, Duration, Instant, Sleep};
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{mpsc, Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
-use support::with_timeout;
+use support::*;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
 const DAY: Duration = Duration::from_secs(86_400);
-
-/// Runs the future `f` makes on a new current-thread runtime whose clock
-/// starts paused, on a thread of its own, and fails the test if that takes
-/// more than `support::LIMIT` of real time.
-fn paused<Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Fut::Output
-where
-    Fut: Future,
-    Fut::Output: Send + 'static,
-{
-    with_timeout(move || {
-        let rt = Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()
-            .unwrap();
-        rt.block_on(f())
-    })
-}
 
 /// A waker that counts its wake-ups.
 #[derive(Default)]

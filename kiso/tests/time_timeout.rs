@@ -11,7 +11,6 @@
 mod support;
 
 use futures::poll;
-use kiso::runtime::Builder;
 use kiso::time::error::{Elapsed, Error};
 use kiso::time::{self, sleep, timeout, timeout_at, Duration, Instant, Timeout};
 use std::future::{pending, ready, Future, IntoFuture, Ready};
@@ -19,28 +18,10 @@ use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use support::{with_timeout, DropCounter, Flag};
+use support::{paused, with_timeout, DropCounter, Flag};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
-}
-
-/// Runs the future `f` makes on a new current-thread runtime whose clock
-/// starts paused, on a thread of its own, and fails the test if that takes
-/// more than `support::LIMIT` of real time.
-fn paused<Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Fut::Output
-where
-    Fut: Future,
-    Fut::Output: Send + 'static,
-{
-    with_timeout(move || {
-        let rt = Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()
-            .unwrap();
-        rt.block_on(f())
-    })
 }
 
 /// A future that is pending `left` times (waking itself each time), then
