@@ -253,7 +253,7 @@ impl TimerEntry {
                 self.node().update(|s| (s & 0xffff) | REGISTERED | ((w as u32) << WHEEL_SHIFT));
                 // SAFETY: pinned node, unlinked; the wheel lock is taken
                 // inside.
-                if unsafe { time.register(w, node, cx.waker().clone()) } {
+                if unsafe { time.register(w, node, cx.waker()) } {
                     Poll::Pending
                 } else {
                     Poll::Ready(())

@@ -85,7 +85,7 @@ impl TimeShared {
     /// # Safety
     ///
     /// `node` is pinned, unlinked, and stays valid until cancelled.
-    pub(crate) unsafe fn register(&self, w: WheelId, node: NodePtr, waker: Waker) -> bool {
+    pub(crate) unsafe fn register(&self, w: WheelId, node: NodePtr, waker: &Waker) -> bool {
         let slot = &self.wheels[w];
         let mut wheel = crate::loom::lock(&slot.wheel);
         // SAFETY: the node is valid (per the caller).
@@ -100,7 +100,7 @@ impl TimeShared {
             return false;
         }
         // SAFETY: under the wheel's lock.
-        unsafe { n.set_waker(&waker) };
+        unsafe { n.set_waker(waker) };
         drop(wheel);
         self.wake_sleeper_before(w, when);
         true
