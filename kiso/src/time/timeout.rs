@@ -95,9 +95,14 @@ pub struct Timeout<T> {
     _pinned: PhantomPinned,
 }
 
-/// `Timeout` pins its timer, so it is never `Unpin`; the impl only spells
-/// out the condition the way Tokio's does.
-impl<T> Unpin for Timeout<T> where (T, PhantomPinned): Unpin {}
+/// `Timeout` pins its timer, so it is never `Unpin`: the condition below
+/// never holds (the gate contains a `PhantomPinned`). It is written as a
+/// conditional impl, the shape Tokio's pin-projected `Timeout` has.
+impl<T> Unpin for Timeout<T> where UnpinGate<T>: Unpin {}
+
+#[allow(dead_code, missing_debug_implementations)]
+#[doc(hidden)]
+pub struct UnpinGate<T>(T, PhantomPinned);
 
 impl<T> Timeout<T> {
     fn new(value: T, delay: Sleep) -> Timeout<T> {
