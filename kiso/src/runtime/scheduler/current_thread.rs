@@ -429,7 +429,18 @@ fn park_driver(handle: &HandleInner, core: &Core) {
     if let Some(time) = handle.time() {
         let timeout = time.before_park(0);
         #[cfg(feature = "test-util")]
-        if time.clock.is_paused() {
+        // Checked in this order: a blocking task's result is delivered (a
+        // wake) before it lets the clock jump, so once the clock may jump,
+        // a wake still pending shows that the runtime is not idle.
+        if time.clock.is_paused() && time.clock.can_auto_advance() {
+            if core.park.try_consume() {
+                // Something woke the runtime since it last looked (a remote
+                // wake, a blocking task's result): it is not idle, so the
+                // clock does not jump.
+                time.after_park(0);
+                time.process(0);
+                return;
+            }
             if let Some(tick) = time.next_tick(0) {
                 if time.clock.auto_advance_to(tick) {
                     time.after_park(0);

@@ -136,6 +136,12 @@ impl Clock {
         true
     }
 
+    /// True if paused and no blocking task holds the clock.
+    pub(crate) fn can_auto_advance(&self) -> bool {
+        let f = crate::loom::lock(&self.frozen);
+        self.paused.load(Acquire) && f.inhibit == 0
+    }
+
     pub(crate) fn inhibit_auto_advance(&self) {
         crate::loom::lock(&self.frozen).inhibit += 1;
     }
