@@ -45,10 +45,14 @@
 #[doc(hidden)]
 pub mod macros;
 
-#[allow(unused_imports)]
+// Without `rt` most of the facade is unused.
+#[allow(unused_imports, dead_code)]
 pub(crate) mod loom;
 
+pub mod io;
 pub mod task;
+
+pub(crate) mod util;
 
 #[cfg(all(feature = "time", feature = "rt"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "time")))]

@@ -1,0 +1,13 @@
+//! Small pieces shared across kiso.
+
+use std::ops::DerefMut;
+use std::pin::Pin;
+
+/// `Pin<&mut Pin<P>>` to `Pin<&mut P::Target>` (what `Pin::as_deref_mut`
+/// does on newer compilers).
+#[allow(dead_code)]
+pub(crate) fn pin_as_deref_mut<P: DerefMut>(pin: Pin<&mut Pin<P>>) -> Pin<&mut P::Target> {
+    // SAFETY: the inner `Pin<P>` guarantees its target is pinned; we only
+    // reborrow it, never move it.
+    unsafe { pin.get_unchecked_mut() }.as_mut()
+}
