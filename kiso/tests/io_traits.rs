@@ -227,3 +227,34 @@ fn auto_traits() {
     fn check<T: Send + Sync + Unpin>() {}
     check::<ReadBuf<'static>>();
 }
+
+#[cfg(feature = "net")]
+#[test]
+fn interest_and_ready() {
+    use kiso::io::{Interest, Ready};
+
+    let mut i = Interest::READABLE;
+    i |= Interest::PRIORITY;
+    assert!(i.is_readable() && i.is_priority() && !i.is_writable() && !i.is_error());
+    assert_eq!(
+        format!("{:?}", Interest::READABLE | Interest::WRITABLE),
+        "READABLE | WRITABLE"
+    );
+    assert_eq!(i.remove(Interest::READABLE), Some(Interest::PRIORITY));
+    assert_eq!(Interest::ERROR.remove(Interest::ERROR), None);
+    assert_eq!(
+        Interest::READABLE.add(Interest::READABLE),
+        Interest::READABLE
+    );
+
+    let r = Ready::READABLE | Ready::WRITE_CLOSED;
+    assert!(r.is_readable() && r.is_writable() && r.is_write_closed());
+    assert!(!r.is_read_closed() && !r.is_error() && !r.is_priority() && !r.is_empty());
+    assert_eq!(r & Ready::READABLE, Ready::READABLE);
+    assert_eq!(r - Ready::READABLE, Ready::WRITE_CLOSED);
+    assert!(Ready::ALL.is_error() && Ready::ALL.is_priority());
+    assert!((Ready::ALL - Ready::ALL).is_empty());
+    let mut e = Ready::EMPTY;
+    e |= Ready::ERROR;
+    assert!(e.is_error());
+}
