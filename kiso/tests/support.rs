@@ -116,8 +116,43 @@ where
 #[derive(Default)]
 pub struct CountingWaker(pub AtomicUsize);
 
+impl CountingWaker {
+    /// The counter and a waker that bumps it.
+    pub fn new() -> (Arc<CountingWaker>, Waker) {
+        let w = Arc::new(CountingWaker::default());
+        (w.clone(), Waker::from(w))
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 impl std::task::Wake for CountingWaker {
     fn wake(self: Arc<Self>) {
         self.0.fetch_add(1, Ordering::SeqCst);
     }
+}
+
+/// `n` milliseconds.
+pub fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// The panic message of a caught panic payload (empty if not a string).
+pub fn message(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Returns the panic message of `f`, which must panic.
+pub fn panic_message(f: impl FnOnce()) -> String {
+    message(
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).expect_err("expected a panic"),
+    )
 }

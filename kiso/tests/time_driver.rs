@@ -25,48 +25,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::{mpsc, Arc, Barrier, Mutex};
 use std::task::{Context, Wake, Waker};
 use std::thread;
-use support::{paused, with_timeout, DropCounter, Flag};
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// A waker that counts its wake-ups.
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl CountingWaker {
-    fn new() -> (Arc<CountingWaker>, Waker) {
-        let w = Arc::new(CountingWaker::default());
-        (w.clone(), Waker::from(w))
-    }
-
-    fn count(&self) -> usize {
-        self.0.load(SeqCst)
-    }
-}
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
-
-/// The panic message of a caught panic payload.
-fn message(payload: Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else {
-        String::new()
-    }
-}
-
-/// Returns the panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce()) -> String {
-    message(catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic"))
-}
+use support::*;
 
 /// A fixed-seed linear congruential generator (Knuth's MMIX constants).
 struct Lcg(u64);

@@ -14,12 +14,8 @@ use kiso::runtime::Builder;
 use kiso::time::{self, sleep, Duration, Instant};
 use std::collections::HashSet;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::AssertUnwindSafe;
 use support::*;
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
 
 /// Same, with a clock that starts running (not paused).
 fn running<Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Fut::Output
@@ -28,22 +24,6 @@ where
     Fut::Output: Send + 'static,
 {
     with_timeout(move || support::current_thread().block_on(f()))
-}
-
-/// The panic message of a caught panic payload.
-fn message(payload: Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else {
-        String::new()
-    }
-}
-
-/// Returns the panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce()) -> String {
-    message(catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic"))
 }
 
 /// Lets some real time go by (the paused clock must not see it).

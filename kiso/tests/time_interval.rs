@@ -17,16 +17,11 @@ use futures::poll;
 use kiso::time::{self, interval, interval_at, sleep, Duration, Instant, Interval};
 use kiso::time::{MissedTickBehavior, MissedTickBehavior::*};
 use std::future::poll_fn;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::pin;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use support::*;
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
 
 /// Ticks `i` and checks both the instant it yields and the clock's time when
 /// it yields it (offsets from `start`, in milliseconds).
@@ -37,18 +32,6 @@ async fn expect_tick(i: &mut Interval, start: Instant, scheduled: u64, at: u64) 
         (ms(scheduled), ms(at)),
         "(yielded tick, clock when yielded) as offsets from the start"
     );
-}
-
-/// Returns the panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else {
-        String::new()
-    }
 }
 
 #[test]

@@ -15,37 +15,11 @@ use futures::poll;
 use kiso::time::{self, sleep, sleep_until, Duration, Instant, Sleep};
 use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{mpsc, Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll};
 use support::*;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
 const DAY: Duration = Duration::from_secs(86_400);
-
-/// A waker that counts its wake-ups.
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl CountingWaker {
-    fn new() -> (Arc<CountingWaker>, Waker) {
-        let w = Arc::new(CountingWaker::default());
-        (w.clone(), Waker::from(w))
-    }
-
-    fn count(&self) -> usize {
-        self.0.load(SeqCst)
-    }
-}
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
 
 /// Ends the test process if the test holding it runs past `support::LIMIT`
 /// of real time: for tests whose runtime `#[kiso::test]` builds on the test's

@@ -18,11 +18,7 @@ use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use support::{paused, with_timeout, DropCounter, Flag};
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
+use support::*;
 
 /// A future that is pending `left` times (waking itself each time), then
 /// ready with the number of times it was polled.
