@@ -1,3 +1,5 @@
+#![cfg(feature = "full")]
+
 //! Misuse panics carry the caller's location. One test per binary, since it
 //! installs a process-wide panic hook.
 

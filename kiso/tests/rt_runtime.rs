@@ -1,3 +1,5 @@
+#![cfg(feature = "full")]
+
 //! Runtime behaviour: shutdown, handles, entering, blocking pool, coop.
 
 mod support;

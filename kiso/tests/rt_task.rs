@@ -1,3 +1,5 @@
+#![cfg(feature = "full")]
+
 //! Task behaviour on the current-thread runtime: spawn, join, abort, panic,
 //! wakers from other threads, ids, yield.
 

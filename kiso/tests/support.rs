@@ -1,5 +1,6 @@
 //! Helpers shared by kiso's integration tests (included with `mod support;`).
 
+#![cfg(feature = "full")]
 #![allow(dead_code)]
 
 use std::future::Future;

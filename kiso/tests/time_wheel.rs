@@ -1,3 +1,5 @@
+#![cfg(all(feature = "full", feature = "test-util"))]
+
 //! The timer wheel through the public API: timers fire in deadline order on
 //! paused time, and real-time sleeps on both schedulers fire on time.
 

@@ -99,6 +99,8 @@ macro_rules! time_workloads {
             use crate::harness::{measure, Sample, Size};
             use crate::workloads::mem::status_bytes;
             use crate::workloads::rt_multi::observe;
+            // The same 2-worker runtime as the `rt_multi` workloads.
+            use crate::workloads::rt_multi::$name::runtime as multi_thread;
             use rt::time::{Instant, Sleep};
             use $rt as rt;
 
@@ -109,19 +111,6 @@ macro_rules! time_workloads {
                     .enable_all()
                     .build()
                     .expect("build a current_thread runtime")
-            }
-
-            /// A 2-worker runtime whose workers have started: one task spawned and awaited.
-            fn multi_thread() -> rt::runtime::Runtime {
-                let runtime = rt::runtime::Builder::new_multi_thread()
-                    .worker_threads(WORKERS)
-                    .enable_all()
-                    .build()
-                    .expect("build a multi_thread runtime");
-                runtime
-                    .block_on(runtime.spawn(async {}))
-                    .expect("first task");
-                runtime
             }
 
             /// Awaits a batch of sleeps sorted by deadline, without an allocation per

@@ -35,6 +35,7 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 /// Units of budget a task gets per poll.
+#[cfg_attr(not(feature = "rt"), allow(dead_code))]
 const INITIAL: u8 = 128;
 
 /// `None` means unconstrained (outside a runtime, or inside `unconstrained`).
@@ -42,6 +43,7 @@ const INITIAL: u8 = 128;
 pub(crate) struct Budget(Option<u8>);
 
 impl Budget {
+    #[cfg_attr(not(feature = "rt"), allow(dead_code))]
     pub(crate) const fn initial() -> Budget {
         Budget(Some(INITIAL))
     }
@@ -76,6 +78,7 @@ pub(crate) fn with_budget<R>(budget: Budget, f: impl FnOnce() -> R) -> R {
 
 /// Runs `f` with a fresh per-poll budget.
 #[inline]
+#[cfg_attr(not(feature = "rt"), allow(dead_code))]
 pub(crate) fn budget<R>(f: impl FnOnce() -> R) -> R {
     with_budget(Budget::initial(), f)
 }
