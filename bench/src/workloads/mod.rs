@@ -8,6 +8,9 @@
 //! `task::yield_now`, `runtime::worker_index`; coordination between tasks uses
 //! [`crate::primitives`].
 
+#[macro_use]
+mod scheduler;
+
 pub mod mem;
 pub mod rt_current;
 pub mod rt_multi;
