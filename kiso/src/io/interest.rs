@@ -196,6 +196,38 @@ impl Ready {
     pub const ALL: Ready =
         Ready(R_READABLE | R_WRITABLE | R_READ_CLOSED | R_WRITE_CLOSED | R_PRIORITY | R_ERROR);
 
+    /// The raw flag bits (kiso's internal encoding).
+    #[allow(dead_code)]
+    pub(crate) const fn as_bits(self) -> u8 {
+        self.0
+    }
+
+    /// Readiness from raw flag bits; bits that are not flags are dropped.
+    #[allow(dead_code)]
+    pub(crate) const fn from_bits(bits: u8) -> Ready {
+        Ready(bits & Ready::ALL.0)
+    }
+
+    /// The readiness that satisfies `interest`: the event itself, plus the
+    /// closed states that mean the operation will not block either.
+    #[allow(dead_code)]
+    pub(crate) const fn from_interest(interest: Interest) -> Ready {
+        let mut bits = 0;
+        if interest.is_readable() {
+            bits |= R_READABLE | R_READ_CLOSED;
+        }
+        if interest.is_writable() {
+            bits |= R_WRITABLE | R_WRITE_CLOSED;
+        }
+        if interest.is_priority() {
+            bits |= R_PRIORITY | R_READ_CLOSED;
+        }
+        if interest.is_error() {
+            bits |= R_ERROR;
+        }
+        Ready(bits)
+    }
+
     /// Returns true if no readiness is set.
     ///
     /// # Examples

@@ -31,6 +31,18 @@ mod async_write;
 mod interest;
 mod read_buf;
 
+cfg_io_util! {
+    mod util;
+    #[allow(unused_imports)]
+    pub use util::*;
+}
+
+cfg_io_std! {
+    mod stdio;
+    #[allow(unused_imports)]
+    pub use stdio::*;
+}
+
 pub use async_buf_read::AsyncBufRead;
 pub use async_read::AsyncRead;
 pub use async_seek::AsyncSeek;

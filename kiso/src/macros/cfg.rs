@@ -53,3 +53,53 @@ macro_rules! cfg_loom {
         $( #[cfg(loom)] $item )*
     };
 }
+
+macro_rules! cfg_io_util {
+    ($($item:item)*) => {
+        $(
+            #[cfg(feature = "io-util")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "io-util")))]
+            $item
+        )*
+    };
+}
+
+macro_rules! cfg_io_std {
+    ($($item:item)*) => {
+        $(
+            #[cfg(feature = "io-std")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "io-std")))]
+            $item
+        )*
+    };
+}
+
+macro_rules! cfg_net {
+    ($($item:item)*) => {
+        $(
+            #[cfg(feature = "net")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+            $item
+        )*
+    };
+}
+
+/// Items that exist when the I/O driver does: it is built with `net`,
+/// `process` or `signal`, as Tokio's is.
+macro_rules! cfg_io_driver {
+    ($($item:item)*) => {
+        $(
+            #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+            $item
+        )*
+    };
+}
+
+macro_rules! cfg_not_io_driver {
+    ($($item:item)*) => {
+        $(
+            #[cfg(not(any(feature = "net", feature = "process", feature = "signal")))]
+            $item
+        )*
+    };
+}

@@ -1,0 +1,1 @@
+//! Extension traits and the adapters their methods return.

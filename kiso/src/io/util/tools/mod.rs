@@ -1,0 +1,1 @@
+//! Buffered wrappers, copies, in-memory pipes, split/join, empty/repeat/sink.
