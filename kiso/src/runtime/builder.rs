@@ -515,16 +515,24 @@ impl Builder {
             thread_cap: self.max_blocking_threads,
             keep_alive: self.keep_alive.unwrap_or(Duration::from_secs(10)),
         });
-        // The drivers land in their own issues; the settings are kept.
-        let _ = (self.enable_io, self.enable_time, self.start_paused, self.max_io_events_per_tick);
-        let _ = self.max_io_events_per_busy_tick;
+        let _ = (self.enable_io, self.max_io_events_per_tick, self.max_io_events_per_busy_tick);
+        #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+        let io = if self.enable_io {
+            Some(crate::runtime::io::Driver::new(self.max_io_events_per_tick)?)
+        } else {
+            None
+        };
+        #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+        let driver_waker = io.as_ref().map(|d| d.waker());
+        #[cfg(not(any(feature = "net", feature = "process", feature = "signal")))]
+        let driver_waker = None;
         let scheduler = match self.flavor {
             RuntimeFlavor::CurrentThread => {
                 let config = current_thread::Config {
                     event_interval: self.event_interval,
                     global_queue_interval: self.global_queue_interval.unwrap_or(31),
                 };
-                Scheduler::CurrentThread(current_thread::Shared::new(config, hooks))
+                Scheduler::CurrentThread(current_thread::Shared::new(config, hooks, driver_waker))
             }
             #[cfg(feature = "rt-multi-thread")]
             RuntimeFlavor::MultiThread => {
@@ -540,6 +548,7 @@ impl Builder {
                     after_start: self.after_start.clone(),
                     before_stop: self.before_stop.clone(),
                     park_hooks: hooks,
+                    driver_waker,
                 }))
             }
             #[cfg(not(feature = "rt-multi-thread"))]
@@ -566,6 +575,8 @@ impl Builder {
             name: self.name.clone(),
             #[cfg(feature = "time")]
             time,
+            #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+            io,
         });
         let handle = Handle { inner };
         let runtime = Runtime::from_parts(handle, blocking);

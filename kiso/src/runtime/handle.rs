@@ -22,6 +22,9 @@ pub(crate) struct HandleInner {
     /// The time driver, if enabled.
     #[cfg(feature = "time")]
     pub(crate) time: Option<crate::runtime::time::TimeShared>,
+    /// The I/O driver, if enabled.
+    #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+    pub(crate) io: Option<crate::runtime::io::Driver>,
 }
 
 impl HandleInner {
@@ -29,6 +32,21 @@ impl HandleInner {
     #[cfg(feature = "time")]
     pub(crate) fn time(&self) -> Option<&crate::runtime::time::TimeShared> {
         self.time.as_ref()
+    }
+
+    /// The I/O driver, if the runtime has one.
+    #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+    pub(crate) fn io(&self) -> Option<&crate::runtime::io::Driver> {
+        self.io.as_ref()
+    }
+
+    /// The waker of the I/O driver, for the runtime's parkers.
+    #[allow(dead_code)]
+    pub(crate) fn driver_waker(&self) -> Option<crate::runtime::park::DriverWaker> {
+        #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+        return self.io().map(|d| d.waker());
+        #[cfg(not(any(feature = "net", feature = "process", feature = "signal")))]
+        None
     }
 }
 

@@ -31,8 +31,11 @@
 mod blocking;
 mod builder;
 pub(crate) mod context;
+pub(crate) mod drive;
 mod handle;
 mod id;
+#[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+pub(crate) mod io;
 mod metrics;
 pub(crate) mod park;
 mod rt;

@@ -17,13 +17,23 @@ use std::time::{Duration, Instant};
 const EMPTY: usize = 0;
 const PARKED: usize = 1;
 const NOTIFIED: usize = 2;
+/// Asleep in the I/O driver (`epoll_wait`): woken through the driver's
+/// waker rather than the condvar.
+const PARKED_DRIVER: usize = 3;
+
+/// What wakes a thread asleep in the I/O driver.
+#[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+pub(crate) type DriverWaker = std::sync::Arc<mio::Waker>;
+/// Without an I/O driver nothing sleeps in one.
+#[cfg(not(any(feature = "net", feature = "process", feature = "signal")))]
+pub(crate) type DriverWaker = std::convert::Infallible;
 
 /// How many times a parker checks for a notification before it sleeps
 /// (about 2 µs on the VMs kiso is measured on).
 #[cfg(not(loom))]
-const SPINS: u32 = 200;
+pub(crate) const SPINS: u32 = 200;
 #[cfg(loom)]
-const SPINS: u32 = 0;
+pub(crate) const SPINS: u32 = 0;
 
 /// One step of a spin-wait: a pause, and every 256th step a yield to the OS
 /// scheduler, so that a spinning thread gives its core to a runnable thread
@@ -42,11 +52,50 @@ pub(crate) struct ParkInner {
     state: AtomicUsize,
     lock: Mutex<()>,
     cvar: Condvar,
+    driver: Option<DriverWaker>,
 }
 
 impl ParkInner {
     pub(crate) fn new() -> ParkInner {
-        ParkInner { state: AtomicUsize::new(EMPTY), lock: Mutex::new(()), cvar: Condvar::new() }
+        ParkInner::with_driver(None)
+    }
+
+    /// A parker that may also sleep in the I/O driver whose waker this is.
+    pub(crate) fn with_driver(driver: Option<DriverWaker>) -> ParkInner {
+        ParkInner { state: AtomicUsize::new(EMPTY), lock: Mutex::new(()), cvar: Condvar::new(), driver }
+    }
+
+    /// Sleeps in the I/O driver: `turn` waits for OS events (no longer than
+    /// the timeout given to it) and is woken early by [`ParkInner::unpark`].
+    /// Returns at once if a notification is pending. Spins `spins` times
+    /// first, as `park` does.
+    #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+    pub(crate) fn park_in_driver(&self, spins: u32, timeout: Option<Duration>, turn: impl FnOnce(Option<Duration>)) {
+        debug_assert!(self.driver.is_some(), "parker without a driver waker");
+        for i in 0..spins {
+            if self.try_consume() {
+                return;
+            }
+            spin_step(i);
+        }
+        if timeout == Some(Duration::ZERO) {
+            self.try_consume();
+            turn(timeout);
+            return;
+        }
+        match self.state.compare_exchange(EMPTY, PARKED_DRIVER, Acquire, Acquire) {
+            Ok(_) => {}
+            Err(NOTIFIED) => {
+                self.state.store(EMPTY, Release);
+                return;
+            }
+            Err(s) => panic!("inconsistent park state {s}"),
+        }
+        turn(timeout);
+        // Leave the parked state, taking a notification if one came (its
+        // driver wakeup, if it wrote one after we woke, shows up later as
+        // an empty, harmless turn).
+        self.state.swap(EMPTY, Acquire);
     }
 
     /// Takes a pending notification, if there is one, without blocking.
@@ -128,8 +177,25 @@ impl ParkInner {
                 drop(crate::loom::lock(&self.lock));
                 self.cvar.notify_one();
             }
+            PARKED_DRIVER => self.wake_driver(),
             s => panic!("inconsistent park state {s}"),
         }
+    }
+}
+
+impl ParkInner {
+    #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+    fn wake_driver(&self) {
+        if let Some(w) = &self.driver {
+            if let Err(e) = w.wake() {
+                panic!("kiso: failed to wake the I/O driver: {e}");
+            }
+        }
+    }
+
+    #[cfg(not(any(feature = "net", feature = "process", feature = "signal")))]
+    fn wake_driver(&self) {
+        unreachable!("no I/O driver to sleep in")
     }
 }
 

@@ -235,6 +235,12 @@ impl Runtime {
                 crate::runtime::scheduler::multi_thread::shutdown(&self.handle.inner, timeout)
             }
         }
+        // Resources that outlive the runtime (kept outside of its tasks)
+        // fail from now on instead of waiting forever.
+        #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+        if let Some(io) = self.handle.inner.io() {
+            io.shutdown();
+        }
         let _ = timeout;
     }
 }

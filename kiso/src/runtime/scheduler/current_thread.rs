@@ -106,8 +106,8 @@ fn local_core(handle: &HandleInner) -> Option<&Core> {
 }
 
 impl Shared {
-    pub(crate) fn new(config: Config, hooks: ParkHooks) -> Shared {
-        let park = Arc::new(ParkInner::new());
+    pub(crate) fn new(config: Config, hooks: ParkHooks, driver: Option<crate::runtime::park::DriverWaker>) -> Shared {
+        let park = Arc::new(ParkInner::with_driver(driver));
         let unparker = Unparker(park.clone());
         let core = Core {
             queue: LocalQueue::new(),
@@ -406,9 +406,10 @@ fn run_inner<F: Future>(
             coop::budget(|| task.run());
         }
         // Every `event_interval` tasks the loop comes back here: the timers
-        // are fired (and the I/O driver will be polled without blocking),
-        // and the block-on future is re-checked.
+        // are fired, the I/O driver is polled without blocking, and the
+        // block-on future is re-checked.
         fire_timers(handle);
+        crate::runtime::drive::poll_now(handle, crate::runtime::drive::direct);
     }
 }
 
@@ -425,6 +426,7 @@ fn fire_timers(handle: &HandleInner) -> bool {
 /// Sleeps until something happens: a wake, a remote spawn, or the next
 /// timer. A paused clock jumps to the next timer instead of sleeping.
 fn park_driver(handle: &HandleInner, core: &Core) {
+    use crate::runtime::drive;
     #[cfg(feature = "time")]
     if let Some(time) = handle.time() {
         let timeout = time.before_park(0);
@@ -433,10 +435,10 @@ fn park_driver(handle: &HandleInner, core: &Core) {
         // wake) before it lets the clock jump, so once the clock may jump,
         // a wake still pending shows that the runtime is not idle.
         if time.clock.is_paused() && time.clock.can_auto_advance() {
-            if core.park.try_consume() {
-                // Something woke the runtime since it last looked (a remote
-                // wake, a blocking task's result): it is not idle, so the
-                // clock does not jump.
+            // Something woke the runtime since it last looked (a remote
+            // wake, a blocking task's result), or I/O is ready: it is not
+            // idle, so the clock does not jump.
+            if core.park.try_consume() || drive::poll_now(handle, drive::direct) > 0 {
                 time.after_park(0);
                 time.process(0);
                 return;
@@ -449,16 +451,12 @@ fn park_driver(handle: &HandleInner, core: &Core) {
                 }
             }
         }
-        match timeout {
-            Some(d) => core.park.park_timeout(d),
-            None => core.park.park(),
-        }
+        drive::park(handle, &core.park, crate::runtime::park::SPINS, timeout, drive::direct);
         time.after_park(0);
         time.process(0);
         return;
     }
-    let _ = handle;
-    core.park.park();
+    drive::park(handle, &core.park, crate::runtime::park::SPINS, None, drive::direct);
 }
 
 /// Cancels every task and drops every future, exactly once. Runs at runtime

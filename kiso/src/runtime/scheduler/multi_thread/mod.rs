@@ -47,6 +47,7 @@ pub(crate) struct Config {
     pub(crate) after_start: Option<Callback>,
     pub(crate) before_stop: Option<Callback>,
     pub(crate) park_hooks: ParkHooks,
+    pub(crate) driver_waker: Option<crate::runtime::park::DriverWaker>,
 }
 
 /// One worker's parts that other threads touch.
@@ -90,7 +91,7 @@ impl Shared {
         let seed = worker::seed();
         for index in 0..n {
             let (local, steal) = queue::new();
-            let park = Arc::new(ParkInner::new());
+            let park = Arc::new(ParkInner::with_driver(config.driver_waker.clone()));
             remotes.push(Remote { steal, park: park.clone() });
             cores.push(Some(Box::new(worker::Core::new(index, local, park, seed ^ (index as u64 + 1)))));
         }

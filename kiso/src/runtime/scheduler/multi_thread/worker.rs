@@ -221,13 +221,14 @@ impl Context {
             core.until_maintenance -= 1;
             if core.until_maintenance == 0 {
                 core.until_maintenance = shared.config.event_interval;
-                // Maintenance: here the drivers will be polled without
-                // blocking; and the shutdown flag is checked.
+                // Maintenance: the drivers are polled without blocking, and
+                // the shutdown flag is checked.
                 core.metrics(shared).queue_depth.store(core.run_queue.len() as u64, Relaxed);
                 if shared.is_shutdown() {
                     core.is_shutdown = true;
                 }
                 self.fire_timers(core.index, false);
+                core = self.poll_io_now(core);
             }
             if core.is_shutdown {
                 return Some(core);
@@ -302,6 +303,16 @@ impl Context {
         false
     }
 
+    /// Dispatches the I/O events that are ready now, without blocking; the
+    /// tasks they wake are queued on this worker.
+    fn poll_io_now(&self, core: Box<Core>) -> Box<Core> {
+        // SAFETY: the handle outlives the worker loop.
+        let handle = unsafe { &*self.handle };
+        *self.core.borrow_mut() = Some(core);
+        crate::runtime::drive::poll_now(handle, |dispatch| dispatch());
+        self.core.borrow_mut().take().expect("core stays in the context")
+    }
+
     fn park(&self, shared: &Shared, mut core: Box<Core>) -> Box<Core> {
         let hooks = &shared.config.park_hooks;
         if core.lifo.is_some() || !core.run_queue.is_empty() || self.fire_timers(core.index, true) {
@@ -337,10 +348,10 @@ impl Context {
                 }
                 shared.spinning.store(false, Release);
                 if !woken {
-                    self.sleep(&core);
+                    core = self.sleep(core);
                 }
             } else {
-                self.sleep(&core);
+                core = self.sleep(core);
             }
             if shared.is_shutdown() {
                 core.is_shutdown = true;
@@ -350,6 +361,11 @@ impl Context {
             if !shared.idle.is_parked(core.index) {
                 // A notifier chose us: we start out searching.
                 core.is_searching = true;
+                break;
+            }
+            if core.lifo.is_some() || !core.run_queue.is_empty() {
+                // I/O events or timers woke tasks into our own queue.
+                shared.idle.unpark_worker(core.index);
                 break;
             }
         }
@@ -363,21 +379,29 @@ impl Context {
 }
 
 impl Context {
-    /// Sleeps on the worker's parker, no longer than until its next timer;
-    /// fires the timers that came due.
-    fn sleep(&self, core: &Core) {
+    /// Sleeps on the worker's parker (in the I/O driver if it is free), no
+    /// longer than until its next timer; fires the timers that came due and
+    /// dispatches the I/O events that arrived. Tasks they wake are queued on
+    /// this worker.
+    fn sleep(&self, core: Box<Core>) -> Box<Core> {
+        // SAFETY: the handle outlives the worker loop (`run` holds it).
+        let handle = unsafe { &*self.handle };
+        let index = core.index;
+        let park = core.park.clone();
         #[cfg(feature = "time")]
-        // SAFETY: the handle outlives the worker loop.
-        if let Some(time) = unsafe { &*self.handle }.time() {
-            match time.before_park(core.index) {
-                Some(d) => core.park.park_spin_timeout(0, d),
-                None => core.park.park_spin(0),
-            }
-            time.after_park(core.index);
-            time.process_idle(core.index);
-            return;
+        let timeout = handle.time().and_then(|t| t.before_park(index));
+        #[cfg(not(feature = "time"))]
+        let timeout = None;
+        // The core sits in the context while events are dispatched and
+        // timers fired, so the tasks they wake go to this worker's queue.
+        *self.core.borrow_mut() = Some(core);
+        crate::runtime::drive::park(handle, &park, 0, timeout, |dispatch| dispatch());
+        #[cfg(feature = "time")]
+        if let Some(time) = handle.time() {
+            time.after_park(index);
+            time.process_idle(index);
         }
-        core.park.park_spin(0);
+        self.core.borrow_mut().take().expect("core stays in the context while its worker sleeps")
     }
 }
 
