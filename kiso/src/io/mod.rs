@@ -27,7 +27,7 @@ mod async_buf_read;
 mod async_read;
 mod async_seek;
 mod async_write;
-#[cfg(feature = "net")]
+#[cfg(any(feature = "net", feature = "process", feature = "signal"))]
 mod interest;
 mod read_buf;
 
@@ -50,5 +50,8 @@ pub use async_write::AsyncWrite;
 #[cfg(feature = "net")]
 #[cfg_attr(docsrs, doc(cfg(feature = "net")))]
 pub use interest::{Interest, Ready};
+// The I/O driver uses them with `process` or `signal` alone too.
+#[cfg(all(not(feature = "net"), any(feature = "process", feature = "signal")))]
+pub(crate) use interest::{Interest, Ready};
 pub use read_buf::ReadBuf;
 pub use std::io::{Error, ErrorKind, Result, SeekFrom};

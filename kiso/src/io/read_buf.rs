@@ -421,3 +421,47 @@ impl fmt::Debug for ReadBuf<'_> {
             .finish()
     }
 }
+
+/// Lets `bytes`-based code (`put_slice`, `put_u32`, ...) write into the
+/// unfilled part of a `ReadBuf`; writes extend the filled part.
+///
+/// # Examples
+///
+/// ```
+/// use bytes::BufMut;
+/// use kiso::io::ReadBuf;
+///
+/// let mut storage = [0u8; 8];
+/// let mut buf = ReadBuf::new(&mut storage);
+/// buf.put_u16(0x0102);
+/// buf.put_slice(b"xy");
+/// assert_eq!(buf.filled(), &[1, 2, b'x', b'y']);
+/// assert_eq!(BufMut::remaining_mut(&buf), 4);
+/// ```
+#[cfg(feature = "io-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "io-util")))]
+// SAFETY: `chunk_mut` hands out exactly the unfilled region, and
+// `advance_mut` marks as filled (and initialised) only bytes the caller
+// promises it wrote there, never more than that region (checked).
+unsafe impl bytes::BufMut for ReadBuf<'_> {
+    fn remaining_mut(&self) -> usize {
+        self.remaining()
+    }
+
+    unsafe fn advance_mut(&mut self, cnt: usize) {
+        assert!(
+            cnt <= self.remaining(),
+            "cannot advance past the end of the buffer"
+        );
+        // SAFETY: the caller of `advance_mut` guarantees the next `cnt`
+        // unfilled bytes were initialised through `chunk_mut`.
+        unsafe { self.assume_init(cnt) };
+        self.advance(cnt);
+    }
+
+    fn chunk_mut(&mut self) -> &mut bytes::buf::UninitSlice {
+        // SAFETY: `UninitSlice` only lets its user write bytes, never
+        // de-initialise them, which is what `unfilled_mut` requires.
+        bytes::buf::UninitSlice::uninit(unsafe { self.unfilled_mut() })
+    }
+}

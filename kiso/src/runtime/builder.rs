@@ -515,7 +515,7 @@ impl Builder {
             thread_cap: self.max_blocking_threads,
             keep_alive: self.keep_alive.unwrap_or(Duration::from_secs(10)),
         });
-        let _ = (self.enable_io, self.max_io_events_per_tick, self.max_io_events_per_busy_tick);
+        let _ = (self.enable_io, self.max_io_events_per_tick, self.max_io_events_per_busy_tick, self.start_paused);
         #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
         let io = if self.enable_io {
             Some(crate::runtime::io::Driver::new(self.max_io_events_per_tick)?)

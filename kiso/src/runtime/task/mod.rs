@@ -28,6 +28,7 @@ mod loom_tests;
 pub use abort::AbortHandle;
 pub use error::JoinError;
 pub use id::Id;
+#[cfg(feature = "rt-multi-thread")]
 pub(crate) use id::BLOCK as ID_BLOCK;
 pub use join::JoinHandle;
 

@@ -91,6 +91,8 @@ impl Shared {
         let seed = worker::seed();
         for index in 0..n {
             let (local, steal) = queue::new();
+            // (`Option<Infallible>`, which is `Copy`, without an I/O driver.)
+            #[allow(clippy::clone_on_copy)]
             let park = Arc::new(ParkInner::with_driver(config.driver_waker.clone()));
             remotes.push(Remote { steal, park: park.clone() });
             cores.push(Some(Box::new(worker::Core::new(index, local, park, seed ^ (index as u64 + 1)))));
