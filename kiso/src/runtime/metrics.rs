@@ -265,3 +265,54 @@ impl RuntimeMetrics {
         self.worker(worker).queue_depth.load(Relaxed) as usize
     }
 }
+
+#[cfg(feature = "net")]
+impl RuntimeMetrics {
+    fn io_counter(&self, f: impl FnOnce(&crate::runtime::io::Driver) -> u64) -> u64 {
+        self.handle.inner.io().map_or(0, f)
+    }
+}
+
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+impl RuntimeMetrics {
+    /// Returns how many file descriptors have been registered with the
+    /// runtime's I/O driver (kiso extension, stable; Tokio has it behind
+    /// `tokio_unstable`). 0 without an I/O driver.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    /// assert_eq!(rt.metrics().io_driver_fd_registered_count(), 0);
+    /// ```
+    pub fn io_driver_fd_registered_count(&self) -> u64 {
+        self.io_counter(|d| d.fd_registered.load(std::sync::atomic::Ordering::Relaxed) as u64)
+    }
+
+    /// Returns how many file descriptors have been deregistered from the
+    /// runtime's I/O driver (kiso extension, stable).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    /// assert_eq!(rt.metrics().io_driver_fd_deregistered_count(), 0);
+    /// ```
+    pub fn io_driver_fd_deregistered_count(&self) -> u64 {
+        self.io_counter(|d| d.fd_deregistered.load(std::sync::atomic::Ordering::Relaxed) as u64)
+    }
+
+    /// Returns how many readiness events the I/O driver has dispatched
+    /// (kiso extension, stable).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    /// assert_eq!(rt.metrics().io_driver_ready_count(), 0);
+    /// ```
+    pub fn io_driver_ready_count(&self) -> u64 {
+        self.io_counter(|d| d.ready_count.load(std::sync::atomic::Ordering::Relaxed) as u64)
+    }
+}
