@@ -125,6 +125,12 @@ impl<E: Source> PollEvented<E> {
     }
 }
 
+// A panic while a resource is in use leaves nothing half-updated that a
+// later use could observe: readiness is a hint and is re-checked by the OS
+// call.
+impl<E: Source> std::panic::UnwindSafe for PollEvented<E> {}
+impl<E: Source> std::panic::RefUnwindSafe for PollEvented<E> {}
+
 impl<E: Source> Deref for PollEvented<E> {
     type Target = E;
 

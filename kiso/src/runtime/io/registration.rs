@@ -61,6 +61,13 @@ impl Registration {
         self.driver().deregister_source(io)
     }
 
+    /// Records readiness known without an OS event (a freshly accepted or
+    /// paired socket can be written at once), so a `try_` operation right
+    /// away does not report `WouldBlock`.
+    pub(crate) fn assume_ready(&self, ready: crate::io::Ready) {
+        self.shared.set_readiness(ready);
+    }
+
     /// Forgets the readiness `event` saw (the operation hit `WouldBlock`),
     /// unless a newer edge has arrived since.
     pub(crate) fn clear_readiness(&self, event: ReadyEvent) {

@@ -383,7 +383,13 @@ fn run_inner<F: Future>(
                     // Timers woke tasks: run them before sleeping.
                     continue 'outer;
                 }
-                if !woken.load(Acquire) {
+                if woken.load(Acquire) {
+                    // The block-on future woke itself (a yield): let the
+                    // I/O driver publish what is ready before it runs again,
+                    // or a future that polls a resource in a loop would
+                    // never see it change.
+                    crate::runtime::drive::poll_now(handle, crate::runtime::drive::direct);
+                } else {
                     // Nothing to do: sleep until a remote spawn or wake, or
                     // the block-on future's waker, unparks us.
                     if let Some(f) = &shared.hooks.before_park {
