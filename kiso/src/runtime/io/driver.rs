@@ -45,6 +45,9 @@ pub(crate) struct Driver {
     set: Mutex<RegistrationSet>,
     pending_release: AtomicUsize,
     is_shutdown: AtomicBool,
+    /// Set while a thread holds the right to turn the driver (a hint for
+    /// threads choosing how to sleep).
+    turning: AtomicBool,
     /// Counters (kiso-stable metrics).
     pub(crate) fd_registered: AtomicUsize,
     pub(crate) fd_deregistered: AtomicUsize,
@@ -80,6 +83,7 @@ impl Driver {
             set: Mutex::new(RegistrationSet { live: Vec::new(), released: Vec::new(), is_shutdown: false }),
             pending_release: AtomicUsize::new(0),
             is_shutdown: AtomicBool::new(false),
+            turning: AtomicBool::new(false),
             fd_registered: AtomicUsize::new(0),
             fd_deregistered: AtomicUsize::new(0),
             ready_count: AtomicUsize::new(0),
@@ -96,11 +100,19 @@ impl Driver {
         if self.is_shutdown.load(Acquire) {
             return None;
         }
-        match self.poll.try_lock() {
-            Ok(state) => Some(Turn { driver: self, state }),
-            Err(std::sync::TryLockError::Poisoned(e)) => Some(Turn { driver: self, state: e.into_inner() }),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        }
+        let state = match self.poll.try_lock() {
+            Ok(state) => state,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        self.turning.store(true, Relaxed);
+        Some(Turn { driver: self, state })
+    }
+
+    /// Whether some thread holds the right to turn the driver now (a hint:
+    /// it may change at any moment).
+    pub(crate) fn is_turning(&self) -> bool {
+        self.turning.load(Relaxed)
     }
 
     /// Registers `source` for `interest`; its readiness is then tracked in
@@ -213,6 +225,12 @@ impl Turn<'_> {
         }
     }
 
+    /// Whether the last [`Turn::poll`] read any events (including wakeups of
+    /// the driver itself).
+    pub(crate) fn has_events(&self) -> bool {
+        !self.state.events.is_empty()
+    }
+
     /// Publishes the events read by [`Turn::poll`] and wakes their waiters,
     /// then forgets them (a parker that returned early, without polling,
     /// dispatches nothing). Returns how many resource events there were.
@@ -241,6 +259,12 @@ impl Turn<'_> {
             self.driver.ready_count.fetch_add(n, Relaxed);
         }
         n
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.driver.turning.store(false, Relaxed);
     }
 }
 

@@ -336,23 +336,12 @@ impl Context {
         m.queue_depth.store(0, Relaxed);
         let mut spin = spin;
         loop {
-            if spin {
-                spin = false;
-                let mut woken = false;
-                for i in 0..PARK_SPINS {
-                    if core.park.try_consume() {
-                        woken = true;
-                        break;
-                    }
-                    crate::runtime::park::spin_step(i);
+            core = self.sleep(core, if spin { PARK_SPINS } else { 0 }, || {
+                if spin {
+                    shared.spinning.store(false, Release);
                 }
-                shared.spinning.store(false, Release);
-                if !woken {
-                    core = self.sleep(core);
-                }
-            } else {
-                core = self.sleep(core);
-            }
+            });
+            spin = false;
             if shared.is_shutdown() {
                 core.is_shutdown = true;
                 shared.idle.unpark_worker(core.index);
@@ -379,11 +368,12 @@ impl Context {
 }
 
 impl Context {
-    /// Sleeps on the worker's parker (in the I/O driver if it is free), no
-    /// longer than until its next timer; fires the timers that came due and
-    /// dispatches the I/O events that arrived. Tasks they wake are queued on
-    /// this worker.
-    fn sleep(&self, core: Box<Core>) -> Box<Core> {
+    /// Spins `spins` steps, then sleeps on the worker's parker (in the I/O
+    /// driver if it is free), no longer than until its next timer; fires the
+    /// timers that came due and dispatches the I/O events that arrived.
+    /// Tasks they wake are queued on this worker. `spin_done` runs when the
+    /// spin ends.
+    fn sleep(&self, core: Box<Core>, spins: u32, spin_done: impl FnOnce()) -> Box<Core> {
         // SAFETY: the handle outlives the worker loop (`run` holds it).
         let handle = unsafe { &*self.handle };
         let index = core.index;
@@ -395,7 +385,7 @@ impl Context {
         // The core sits in the context while events are dispatched and
         // timers fired, so the tasks they wake go to this worker's queue.
         *self.core.borrow_mut() = Some(core);
-        crate::runtime::drive::park(handle, &park, 0, timeout, |dispatch| dispatch());
+        crate::runtime::drive::park(handle, &park, spins, timeout, spin_done, |dispatch| dispatch());
         #[cfg(feature = "time")]
         if let Some(time) = handle.time() {
             time.after_park(index);
