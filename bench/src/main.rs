@@ -16,8 +16,9 @@
 //!
 //! Built without the default `kiso` feature, the "kiso" column runs Tokio too: a
 //! Tokio-vs-Tokio run whose ratios should all be close to 1.0 checks the harness
-//! (`--no-default-features --features time-workloads`, since the `time/` workloads sit
-//! behind the `time-workloads` feature, also a default one).
+//! (`--no-default-features --features time-workloads,io-workloads`, since the `time/` and
+//! `io/` workloads sit behind the `time-workloads` and `io-workloads` features, also
+//! default ones).
 
 mod harness;
 mod primitives;
@@ -121,6 +122,13 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         };
+    }
+    #[cfg(feature = "io-workloads")]
+    if argv
+        .peek()
+        .is_some_and(|flag| workloads::io::CHILD_FLAGS.contains(&flag.as_str()))
+    {
+        return workloads::io::child_main(&argv.collect::<Vec<_>>());
     }
     let args = match parse_args(argv) {
         Ok(args) => args,

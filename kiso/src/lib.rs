@@ -56,6 +56,10 @@ pub mod macros;
 pub(crate) mod loom;
 
 pub mod io;
+
+cfg_net! {
+    pub mod net;
+}
 pub mod task;
 
 pub(crate) mod util;

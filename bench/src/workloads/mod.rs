@@ -1,5 +1,5 @@
 //! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`,
-//! and `time/` with the `time-workloads` cargo feature).
+//! `time/` with the `time-workloads` cargo feature, and `io/` with the `io-workloads` one).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
@@ -11,6 +11,8 @@
 #[macro_use]
 mod scheduler;
 
+#[cfg(feature = "io-workloads")]
+pub mod io;
 pub mod mem;
 pub mod rt_current;
 pub mod rt_multi;
@@ -39,8 +41,12 @@ pub fn all() -> Vec<Workload> {
     let mut all = rt_current::workloads();
     all.extend(rt_multi::workloads());
     all.extend(mem::workloads());
+    #[cfg(feature = "io-workloads")]
+    all.push(io::conn_mem::workload());
     #[cfg(feature = "time-workloads")]
     all.extend(time::workloads());
+    #[cfg(feature = "io-workloads")]
+    all.extend(io::workloads());
     all
 }
 
@@ -51,5 +57,7 @@ pub fn notes() -> Vec<String> {
     let mut notes = rt_multi::notes();
     #[cfg(feature = "time-workloads")]
     notes.extend(time::notes());
+    #[cfg(feature = "io-workloads")]
+    notes.extend(io::notes());
     notes
 }

@@ -31,6 +31,10 @@ mod async_write;
 mod interest;
 mod read_buf;
 
+#[cfg(all(unix, feature = "net"))]
+#[cfg_attr(docsrs, doc(cfg(all(unix, feature = "net"))))]
+pub mod unix;
+
 cfg_io_util! {
     mod util;
     #[allow(unused_imports)]

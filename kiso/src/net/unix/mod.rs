@@ -1,0 +1,78 @@
+//! Unix-domain socket types and Unix pipes.
+//!
+//! The socket types themselves live in [`kiso::net`](crate::net):
+//! `UnixListener`, `UnixStream`, `UnixDatagram` and `UnixSocket`. This
+//! module holds what goes with them: the split halves of a stream,
+//! [`SocketAddr`], peer credentials ([`UCred`]) and [`pipe`].
+
+/// Unix datagram sockets (an empty module kept for Tokio compatibility; use
+/// [`kiso::net::UnixDatagram`](crate::net::UnixDatagram)).
+#[doc(hidden)]
+pub mod datagram;
+
+pub(crate) mod listener;
+
+pub(crate) mod socket;
+
+mod split;
+pub use split::{ReadHalf, WriteHalf};
+
+mod split_owned;
+pub use split_owned::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
+
+mod socketaddr;
+pub use socketaddr::SocketAddr;
+
+pub(crate) mod stream;
+#[allow(unused_imports)]
+pub(crate) use stream::UnixStream;
+
+mod ucred;
+pub use ucred::UCred;
+
+pub mod pipe;
+
+/// A user ID, as [`UCred::uid`] returns it.
+#[allow(non_camel_case_types)]
+pub type uid_t = u32;
+
+/// A group ID, as [`UCred::gid`] returns it.
+#[allow(non_camel_case_types)]
+pub type gid_t = u32;
+
+/// A process (or process group) ID, as [`UCred::pid`] returns it.
+#[allow(non_camel_case_types)]
+pub type pid_t = i32;
+
+use crate::io::Ready;
+use crate::runtime::io::Registration;
+use std::io;
+use std::path::Path;
+
+/// Marks a freshly registered socket as ready for `ready` without waiting
+/// for the driver's first event, as Tokio does for accepted streams
+/// (readable and writable) and both ends of a new `pair()` (writable), so
+/// that an immediate `try_read` / `try_write` does not fail with a spurious
+/// `WouldBlock`.
+pub(crate) fn assume_ready(registration: &Registration, ready: Ready) {
+    registration.assume_ready(ready);
+}
+
+/// The address `path` names: on Linux and Android a path whose first byte
+/// is NUL names the rest in the abstract namespace; otherwise it is a
+/// filesystem path.
+pub(crate) fn addr_from_path(path: &Path) -> io::Result<std::os::unix::net::SocketAddr> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        #[cfg(target_os = "android")]
+        use std::os::android::net::SocketAddrExt;
+        #[cfg(target_os = "linux")]
+        use std::os::linux::net::SocketAddrExt;
+        use std::os::unix::ffi::OsStrExt;
+
+        if let Some(name) = path.as_os_str().as_bytes().strip_prefix(b"\0") {
+            return std::os::unix::net::SocketAddr::from_abstract_name(name);
+        }
+    }
+    std::os::unix::net::SocketAddr::from_pathname(path)
+}
