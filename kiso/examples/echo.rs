@@ -22,11 +22,13 @@ async fn main() -> std::io::Result<()> {
 
     loop {
         // Wait for the next client. A failed accept (say, out of file
-        // descriptors) is reported and the server keeps going.
+        // descriptors) is reported, and the server pauses briefly so that
+        // connections can close before it tries again.
         let (mut socket, peer) = match listener.accept().await {
             Ok(conn) => conn,
             Err(e) => {
                 eprintln!("accept failed: {e}");
+                kiso::time::sleep(std::time::Duration::from_millis(100)).await;
                 continue;
             }
         };
