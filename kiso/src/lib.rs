@@ -68,6 +68,15 @@ pub(crate) mod util;
 #[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 pub mod time;
 
+// Without `rt`, the I/O types of `net` still exist (as Tokio's do) on
+// stand-ins for the runtime's I/O driver.
+#[cfg(all(
+    not(feature = "rt"),
+    any(feature = "net", feature = "process", feature = "signal")
+))]
+#[path = "runtime_stub.rs"]
+pub(crate) mod runtime;
+
 cfg_rt! {
     pub mod runtime;
     pub use task::spawn;

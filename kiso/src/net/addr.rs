@@ -152,7 +152,24 @@ pub(crate) mod sealed {
         }
     }
 
+    #[cfg(feature = "rt")]
     type Lookup = crate::task::JoinHandle<io::Result<std::vec::IntoIter<SocketAddr>>>;
+    /// Without `rt` there is no blocking pool to run a lookup on.
+    #[cfg(not(feature = "rt"))]
+    type Lookup = NoLookup;
+
+    /// A lookup that cannot exist (no `rt` feature).
+    #[cfg(not(feature = "rt"))]
+    #[derive(Debug)]
+    pub(crate) enum NoLookup {}
+
+    #[cfg(not(feature = "rt"))]
+    impl Future for NoLookup {
+        type Output = Result<io::Result<std::vec::IntoIter<SocketAddr>>, io::Error>;
+        fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> {
+            match *self.get_mut() {}
+        }
+    }
 
     /// A resolution in progress (see [`to_socket_addrs`](super::to_socket_addrs)).
     #[doc(hidden)]
@@ -182,9 +199,18 @@ pub(crate) mod sealed {
         where
             H: std::net::ToSocketAddrs<Iter = std::vec::IntoIter<SocketAddr>> + Send + 'static,
         {
-            Resolve(State::Lookup(crate::task::spawn_blocking(move || {
+            #[cfg(feature = "rt")]
+            return Resolve(State::Lookup(crate::task::spawn_blocking(move || {
                 host.to_socket_addrs()
-            })))
+            })));
+            #[cfg(not(feature = "rt"))]
+            {
+                let _ = host;
+                panic!(
+                    "resolving a host name needs a runtime's blocking pool: \
+                     there is no reactor running, must be called from the context of a Tokio 1.x runtime"
+                )
+            }
         }
     }
 
