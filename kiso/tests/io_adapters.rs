@@ -462,33 +462,17 @@ fn take_accessors_and_debug() {
     assert_eq!(*inner, b"xyz");
 }
 
-/// A reader that replaces the buffer it is given with another one.
-struct Swapper;
-
-impl AsyncRead for Swapper {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let other: &'static mut [u8] = Box::leak(vec![7u8; 4].into_boxed_slice());
-        let mut fresh = ReadBuf::new(other);
-        fresh.put_slice(&[1, 2, 3, 4]);
-        *buf = fresh;
-        Poll::Ready(Ok(()))
-    }
-}
-
 #[test]
 fn take_panics_if_the_inner_reader_swaps_the_buffer() {
     let res = std::panic::catch_unwind(|| {
-        let mut t = Swapper.take(10);
+        let mut t = support::Swapper.take(10);
         let mut storage = [0u8; 10];
         let mut buf = ReadBuf::new(&mut storage);
         let mut cx = Context::from_waker(Waker::noop());
         let _ = Pin::new(&mut t).poll_read(&mut cx, &mut buf);
     });
     assert!(res.is_err());
+    support::Swapper::free_swapped_in();
 }
 
 // ===== Chain =====

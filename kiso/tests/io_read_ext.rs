@@ -240,32 +240,16 @@ fn read_buf_errors_and_pending() {
     });
 }
 
-/// A reader that replaces the buffer it is given with another one.
-struct Swapper;
-
-impl AsyncRead for Swapper {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let other: &'static mut [u8] = Box::leak(vec![7u8; 4].into_boxed_slice());
-        let mut fresh = ReadBuf::new(other);
-        fresh.put_slice(&[1, 2, 3, 4]);
-        *buf = fresh;
-        Poll::Ready(Ok(()))
-    }
-}
-
 #[test]
 fn read_buf_panics_if_the_reader_swaps_the_buffer() {
     let res = std::panic::catch_unwind(|| {
-        let mut r = Swapper;
+        let mut r = support::Swapper;
         let mut v: Vec<u8> = Vec::with_capacity(16);
         let mut fut = pin!(r.read_buf(&mut v));
         let _ = poll_once(fut.as_mut());
     });
     assert!(res.is_err());
+    support::Swapper::free_swapped_in();
 }
 
 // ===== read_exact =====

@@ -157,3 +157,46 @@ pub fn panic_message(f: impl FnOnce()) -> String {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).expect_err("expected a panic"),
     )
 }
+
+/// A reader that breaks the `AsyncRead` contract: it replaces the buffer it
+/// is given with another one (whose storage it allocates). Adapters must
+/// panic rather than trust what it reports.
+#[cfg(feature = "io-util")]
+pub struct Swapper;
+
+#[cfg(feature = "io-util")]
+thread_local! {
+    static SWAPPED_IN: std::cell::Cell<Option<*mut [u8]>> = const { std::cell::Cell::new(None) };
+}
+
+#[cfg(feature = "io-util")]
+impl Swapper {
+    /// Frees the storage the last `poll_read` swapped in (call once nothing
+    /// refers to it any more), so leak checkers stay quiet.
+    pub fn free_swapped_in() {
+        if let Some(raw) = SWAPPED_IN.with(|c| c.take()) {
+            // SAFETY: allocated by `Box::into_raw` in `poll_read`; the
+            // `ReadBuf` that pointed into it is gone.
+            drop(unsafe { Box::from_raw(raw) });
+        }
+    }
+}
+
+#[cfg(feature = "io-util")]
+impl kiso::io::AsyncRead for Swapper {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &mut kiso::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let raw = Box::into_raw(vec![7u8; 4].into_boxed_slice());
+        SWAPPED_IN.with(|c| c.set(Some(raw)));
+        // SAFETY: `raw` is a live allocation, freed by `free_swapped_in`
+        // only after every reference to it is gone.
+        let other: &'static mut [u8] = unsafe { &mut *raw };
+        let mut fresh = kiso::io::ReadBuf::new(other);
+        fresh.put_slice(&[1, 2, 3, 4]);
+        *buf = fresh;
+        Poll::Ready(Ok(()))
+    }
+}
