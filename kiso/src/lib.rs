@@ -60,6 +60,10 @@ pub mod io;
 cfg_net! {
     pub mod net;
 }
+cfg_sync! {
+    pub mod sync;
+}
+
 pub mod task;
 
 pub(crate) mod util;

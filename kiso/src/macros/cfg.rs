@@ -103,3 +103,13 @@ macro_rules! cfg_not_io_driver {
         )*
     };
 }
+
+macro_rules! cfg_sync {
+    ($($item:item)*) => {
+        $(
+            #[cfg(feature = "sync")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
+            $item
+        )*
+    };
+}
