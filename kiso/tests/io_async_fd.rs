@@ -6,6 +6,7 @@
 //! several waiters, runtime shutdown and auto traits. Every async test runs
 //! on a current-thread and a multi-thread runtime.
 
+#[macro_use]
 mod support;
 
 use kiso::io::unix::{
@@ -19,29 +20,6 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-macro_rules! on_both_runtimes {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(
-                #[test]
-                fn $name() {
-                    super::support::with_timeout(|| {
-                        super::support::current_thread().block_on(super::$name())
-                    });
-                }
-            )*
-        }
-        mod multi_thread {
-            $(
-                #[test]
-                fn $name() {
-                    super::support::with_timeout(|| super::support::multi(2).block_on(super::$name()));
-                }
-            )*
-        }
-    };
-}
 
 on_both_runtimes!(
     readable_waits_for_data,

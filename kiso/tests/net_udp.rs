@@ -4,6 +4,7 @@
 //! conversions and auto traits. Every async test runs on a current-thread and
 //! on a multi-thread runtime.
 
+#[macro_use]
 mod support;
 
 use kiso::io::{Interest, ReadBuf};
@@ -16,29 +17,6 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
-
-macro_rules! on_both_runtimes {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(
-                #[test]
-                fn $name() {
-                    super::support::with_timeout(|| {
-                        super::support::current_thread().block_on(super::$name())
-                    });
-                }
-            )*
-        }
-        mod multi_thread {
-            $(
-                #[test]
-                fn $name() {
-                    super::support::with_timeout(|| super::support::multi(2).block_on(super::$name()));
-                }
-            )*
-        }
-    };
-}
 
 on_both_runtimes!(
     send_to_recv_from_are_exact,

@@ -4,6 +4,7 @@
 //! fd conversions, the `try_*` and readiness methods, and auto traits. Every
 //! async test runs on a current-thread and a multi-thread runtime.
 
+#[macro_use]
 mod support;
 
 use kiso::io::{AsyncReadExt, AsyncWriteExt, Interest};
@@ -15,29 +16,6 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-macro_rules! on_both_runtimes {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(
-                #[test]
-                fn $name() {
-                    super::support::with_timeout(|| {
-                        super::support::current_thread().block_on(super::$name())
-                    });
-                }
-            )*
-        }
-        mod multi_thread {
-            $(
-                #[test]
-                fn $name() {
-                    super::support::with_timeout(|| super::support::multi(2).block_on(super::$name()));
-                }
-            )*
-        }
-    };
-}
 
 on_both_runtimes!(
     anonymous_pipe_round_trip,

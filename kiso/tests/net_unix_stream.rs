@@ -5,6 +5,7 @@
 //! traits. Every async test runs on a current-thread and a multi-thread
 //! runtime.
 
+#[macro_use]
 mod support;
 
 use kiso::io::{AsyncReadExt, AsyncWriteExt, Interest};
@@ -17,29 +18,6 @@ use std::io::{self, IoSlice, IoSliceMut};
 use std::os::fd::{AsFd, AsRawFd};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-macro_rules! on_both_runtimes {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(
-                #[test]
-                fn $name() {
-                    super::support::with_timeout(|| {
-                        super::support::current_thread().block_on(super::$name())
-                    });
-                }
-            )*
-        }
-        mod multi_thread {
-            $(
-                #[test]
-                fn $name() {
-                    super::support::with_timeout(|| super::support::multi(2).block_on(super::$name()));
-                }
-            )*
-        }
-    };
-}
 
 on_both_runtimes!(
     pair_echo_large,

@@ -200,3 +200,31 @@ impl kiso::io::AsyncRead for Swapper {
         Poll::Ready(Ok(()))
     }
 }
+
+/// Turns each named `async fn` of the test file into two tests, one on a
+/// current-thread runtime and one on a 2-worker multi-thread runtime, each
+/// under [`with_timeout`]. (Declare the module with `#[macro_use] mod
+/// support;`.)
+#[allow(unused_macros)]
+macro_rules! on_both_runtimes {
+    ($($name:ident),* $(,)?) => {
+        mod current_thread {
+            $(
+                #[test]
+                fn $name() {
+                    super::support::with_timeout(|| {
+                        super::support::current_thread().block_on(super::$name())
+                    });
+                }
+            )*
+        }
+        mod multi_thread {
+            $(
+                #[test]
+                fn $name() {
+                    super::support::with_timeout(|| super::support::multi(2).block_on(super::$name()));
+                }
+            )*
+        }
+    };
+}
