@@ -4,115 +4,13 @@
 
 mod support;
 
-use kiso::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, ReadBuf};
-use std::collections::VecDeque;
-use std::future::Future;
+use support::script::{data, Script, Step};
+use support::{poll_once, run};
+
+use kiso::io::AsyncBufReadExt;
 use std::io::{self, ErrorKind};
-use std::pin::{pin, Pin};
-use std::task::{Context, Poll, Waker};
-
-/// One scripted answer of [`Script`].
-#[derive(Debug)]
-enum Step {
-    /// A buffer of bytes, handed out until consumed.
-    Data(Vec<u8>),
-    /// Returns `Pending` once (waking the task at once).
-    Pending,
-    /// Fails once with this kind.
-    Fail(ErrorKind),
-}
-
-/// A buffered reader that plays a script; once it runs out, it is at end
-/// of file.
-#[derive(Debug, Default)]
-struct Script {
-    steps: VecDeque<Step>,
-    fills: usize,
-}
-
-impl Script {
-    fn new(steps: Vec<Step>) -> Script {
-        Script {
-            steps: steps.into(),
-            fills: 0,
-        }
-    }
-}
-
-fn data(b: &[u8]) -> Step {
-    Step::Data(b.to_vec())
-}
-
-impl AsyncRead for Script {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let avail = match self.as_mut().poll_fill_buf(cx) {
-            Poll::Ready(Ok(avail)) => avail,
-            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-            Poll::Pending => return Poll::Pending,
-        };
-        let n = avail.len().min(buf.remaining());
-        buf.put_slice(&avail[..n]);
-        self.consume(n);
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl AsyncBufRead for Script {
-    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
-        let this = self.get_mut();
-        this.fills += 1;
-        match this.steps.front() {
-            None => return Poll::Ready(Ok(&[])),
-            Some(Step::Data(_)) => {}
-            Some(Step::Pending) => {
-                this.steps.pop_front();
-                cx.waker().wake_by_ref();
-                return Poll::Pending;
-            }
-            Some(Step::Fail(kind)) => {
-                let kind = *kind;
-                this.steps.pop_front();
-                return Poll::Ready(Err(io::Error::new(kind, "scripted")));
-            }
-        }
-        match this.steps.front() {
-            Some(Step::Data(d)) => Poll::Ready(Ok(&d[..])),
-            _ => unreachable!(),
-        }
-    }
-
-    fn consume(self: Pin<&mut Self>, amt: usize) {
-        let this = self.get_mut();
-        if amt == 0 {
-            return;
-        }
-        match this.steps.front_mut() {
-            Some(Step::Data(d)) => {
-                d.drain(..amt);
-                if d.is_empty() {
-                    this.steps.pop_front();
-                }
-            }
-            _ => panic!("consume without data"),
-        }
-    }
-}
-
-fn run<F>(f: F) -> F::Output
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    support::with_timeout(move || support::current_thread().block_on(f))
-}
-
-fn poll_once<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(Waker::noop()))
-}
+use std::pin::pin;
+use std::task::Poll;
 
 // ===== read_until =====
 

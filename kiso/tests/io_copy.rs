@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::poll_once;
+
 use kiso::io::{AsyncBufRead, AsyncRead, AsyncWrite, BufReader, BufWriter, ReadBuf};
 use std::collections::VecDeque;
 use std::future::{poll_fn, Future};
@@ -23,11 +25,6 @@ async fn read_exact<R: AsyncRead + Unpin>(r: &mut R, n: usize) -> io::Result<Vec
         }
     }
     Ok(storage)
-}
-
-/// Polls `fut` once with a no-op waker.
-fn poll_once<F: Future>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    fut.poll(&mut Context::from_waker(Waker::noop()))
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {

@@ -4,95 +4,13 @@
 
 mod support;
 
+use support::script::{data, Script, Step};
+use support::{poll_once, run};
+
 use kiso::io::{AsyncRead, AsyncReadExt, ReadBuf};
-use std::collections::VecDeque;
-use std::future::Future;
 use std::io::{self, ErrorKind};
 use std::pin::{pin, Pin};
-use std::task::{Context, Poll, Waker};
-
-/// One scripted answer of [`Script`].
-#[derive(Debug)]
-enum Step {
-    /// Hands out these bytes (over several reads if the buffer is small).
-    Data(Vec<u8>),
-    /// Returns `Pending` once (and wakes the task at once).
-    Pending,
-    /// Fails once with this kind.
-    Fail(ErrorKind),
-}
-
-/// A reader that plays a script; once it runs out, it is at end of file.
-#[derive(Debug, Default)]
-struct Script {
-    steps: VecDeque<Step>,
-    polls: usize,
-}
-
-impl Script {
-    fn new(steps: Vec<Step>) -> Script {
-        Script {
-            steps: steps.into(),
-            polls: 0,
-        }
-    }
-
-    /// `bytes` one at a time, with a `Pending` before each.
-    fn trickle(bytes: &[u8]) -> Script {
-        let mut steps = Vec::new();
-        for b in bytes {
-            steps.push(Step::Pending);
-            steps.push(Step::Data(vec![*b]));
-        }
-        Script::new(steps)
-    }
-}
-
-fn data(b: &[u8]) -> Step {
-    Step::Data(b.to_vec())
-}
-
-impl AsyncRead for Script {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.polls += 1;
-        match self.steps.pop_front() {
-            None => Poll::Ready(Ok(())),
-            Some(Step::Pending) => {
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
-            Some(Step::Fail(kind)) => Poll::Ready(Err(io::Error::new(kind, "scripted"))),
-            Some(Step::Data(mut bytes)) => {
-                let n = bytes.len().min(buf.remaining());
-                buf.put_slice(&bytes[..n]);
-                if n < bytes.len() {
-                    bytes.drain(..n);
-                    self.steps.push_front(Step::Data(bytes));
-                }
-                Poll::Ready(Ok(()))
-            }
-        }
-    }
-}
-
-/// Runs `f` to completion on a current-thread runtime, failing the test if
-/// it takes too long.
-fn run<F>(f: F) -> F::Output
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    support::with_timeout(move || support::current_thread().block_on(f))
-}
-
-/// Polls once with a waker that does nothing.
-fn poll_once<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(Waker::noop()))
-}
+use std::task::{Context, Poll};
 
 // ===== read =====
 

@@ -4,23 +4,12 @@
 
 mod support;
 
+use support::{poll_once, run};
+
 use kiso::io::{AsyncReadExt, AsyncSeek, AsyncSeekExt};
-use std::future::Future;
 use std::io::{self, Cursor, ErrorKind, SeekFrom};
 use std::pin::{pin, Pin};
-use std::task::{Context, Poll, Waker};
-
-fn run<F>(f: F) -> F::Output
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    support::with_timeout(move || support::current_thread().block_on(f))
-}
-
-fn poll_once<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(Waker::noop()))
-}
+use std::task::{Context, Poll};
 
 #[test]
 fn seek_on_a_cursor() {

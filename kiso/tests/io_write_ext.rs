@@ -4,13 +4,14 @@
 
 mod support;
 
+use support::{poll_once, run};
+
 use bytes::Buf;
 use kiso::io::{AsyncWrite, AsyncWriteExt};
 use std::collections::VecDeque;
-use std::future::Future;
 use std::io::{self, ErrorKind, IoSlice};
 use std::pin::{pin, Pin};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 /// One scripted answer of [`Sink`] to a write.
 #[derive(Debug, Clone, Copy)]
@@ -129,18 +130,6 @@ impl AsyncWrite for Sink {
         self.shutdowns += 1;
         self.run_flush(cx)
     }
-}
-
-fn run<F>(f: F) -> F::Output
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    support::with_timeout(move || support::current_thread().block_on(f))
-}
-
-fn poll_once<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(Waker::noop()))
 }
 
 // ===== write =====

@@ -228,3 +228,159 @@ macro_rules! on_both_runtimes {
         }
     };
 }
+
+/// Runs `f` to completion on a current-thread runtime, failing the test if
+/// it takes longer than `LIMIT`.
+#[allow(dead_code)]
+pub fn run<F>(f: F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    with_timeout(move || current_thread().block_on(f))
+}
+
+/// Polls `f` once with a waker that does nothing.
+#[allow(dead_code)]
+pub fn poll_once<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
+    f.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+/// A reader (buffered or not) that plays a script of answers: bytes in
+/// chunks, `Pending`, errors; once the script runs out it is at end of
+/// file.
+#[allow(dead_code)]
+pub mod script {
+    use kiso::io::{AsyncBufRead, AsyncRead, ReadBuf};
+    use std::collections::VecDeque;
+    use std::io::{self, ErrorKind};
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    /// One scripted answer of [`Script`].
+    #[derive(Debug)]
+    pub enum Step {
+        /// These bytes, handed out over as many reads as the buffers take
+        /// (empty: one end of file).
+        Data(Vec<u8>),
+        /// `Pending` once (waking the task at once).
+        Pending,
+        /// Fails once with this kind.
+        Fail(ErrorKind),
+    }
+
+    /// `Step::Data` of a copy of `b`.
+    pub fn data(b: &[u8]) -> Step {
+        Step::Data(b.to_vec())
+    }
+
+    /// See the module docs. `polls` counts calls of `poll_read` and
+    /// `poll_fill_buf`.
+    #[derive(Debug, Default)]
+    pub struct Script {
+        pub steps: VecDeque<Step>,
+        pub polls: usize,
+    }
+
+    impl Script {
+        pub fn new(steps: Vec<Step>) -> Script {
+            Script {
+                steps: steps.into(),
+                polls: 0,
+            }
+        }
+
+        /// `bytes` one at a time, with a `Pending` before each.
+        pub fn trickle(bytes: &[u8]) -> Script {
+            let mut steps = Vec::new();
+            for b in bytes {
+                steps.push(Step::Pending);
+                steps.push(Step::Data(vec![*b]));
+            }
+            Script::new(steps)
+        }
+
+        /// The answer at the front, with `Pending` and failures used up.
+        fn front(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<&mut Vec<u8>>>> {
+            match self.steps.front() {
+                None => Poll::Ready(Ok(None)),
+                Some(Step::Data(_)) => match self.steps.front_mut() {
+                    Some(Step::Data(d)) => Poll::Ready(Ok(Some(d))),
+                    _ => unreachable!(),
+                },
+                Some(Step::Pending) => {
+                    self.steps.pop_front();
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+                Some(Step::Fail(kind)) => {
+                    let kind = *kind;
+                    self.steps.pop_front();
+                    Poll::Ready(Err(io::Error::new(kind, "scripted")))
+                }
+            }
+        }
+
+        fn take(&mut self, n: usize) {
+            if let Some(Step::Data(d)) = self.steps.front_mut() {
+                d.drain(..n);
+                if d.is_empty() {
+                    self.steps.pop_front();
+                }
+            }
+        }
+    }
+
+    impl AsyncRead for Script {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            let this = self.get_mut();
+            this.polls += 1;
+            let n = match std::task::ready!(this.front(cx))? {
+                None => return Poll::Ready(Ok(())),
+                Some(d) => {
+                    let n = d.len().min(buf.remaining());
+                    buf.put_slice(&d[..n]);
+                    n
+                }
+            };
+            // An empty chunk is one end of file: used up by this read.
+            if n == 0 {
+                this.steps.pop_front();
+            } else {
+                this.take(n);
+            }
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    impl AsyncBufRead for Script {
+        fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+            let this = self.get_mut();
+            this.polls += 1;
+            let empty = matches!(std::task::ready!(this.front(cx))?, Some(d) if d.is_empty());
+            if empty {
+                this.steps.pop_front();
+                return Poll::Ready(Ok(&[]));
+            }
+            match this.steps.front() {
+                Some(Step::Data(d)) => Poll::Ready(Ok(&d[..])),
+                _ => Poll::Ready(Ok(&[])),
+            }
+        }
+
+        fn consume(self: Pin<&mut Self>, amt: usize) {
+            if amt > 0 {
+                let this = self.get_mut();
+                assert!(
+                    matches!(this.steps.front(), Some(Step::Data(_))),
+                    "consume without data"
+                );
+                this.take(amt);
+            }
+        }
+    }
+}
