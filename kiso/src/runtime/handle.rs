@@ -388,7 +388,26 @@ impl Handle {
         #[cfg(not(feature = "test-util"))]
         let guard = blocking::NoGuard;
         let (task, join) = task::new_unowned(BlockingTask::new(func), blocking::BlockingSchedule, task::Id::next());
-        self.inner.blocking.spawn(task, guard, &self.inner);
+        self.inner.blocking.spawn(task, guard, &self.inner, false);
+        join
+    }
+
+    /// As `spawn_blocking`, but the task runs even if the runtime shuts
+    /// down before a pool thread picks it up (for writes that were already
+    /// reported done, such as stdout's). If the pool has already shut down,
+    /// the task is dropped unrun and the handle reports it cancelled.
+    #[allow(dead_code)]
+    pub(crate) fn spawn_mandatory_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        #[cfg(feature = "test-util")]
+        let guard = crate::runtime::time::AutoAdvanceInhibit::new(&self.inner);
+        #[cfg(not(feature = "test-util"))]
+        let guard = blocking::NoGuard;
+        let (task, join) = task::new_unowned(BlockingTask::new(func), blocking::BlockingSchedule, task::Id::next());
+        self.inner.blocking.spawn(task, guard, &self.inner, true);
         join
     }
 

@@ -338,8 +338,10 @@ impl Buf {
     }
 }
 
-/// Runs `op` when dropped, unless it already ran: the pool drops a task it
-/// cancels at shutdown, and this makes a mandatory operation happen anyway.
+/// Runs `op` when dropped, unless it already ran. Mandatory operations are
+/// spawned as mandatory blocking tasks, which the pool runs even when it
+/// shuts down before reaching them; one spawned after the pool shut down is
+/// dropped unrun instead, and this runs it there and then.
 struct RunOnDrop<F: FnOnce() -> R, R>(Option<F>);
 
 impl<F: FnOnce() -> R, R> RunOnDrop<F, R> {
@@ -372,12 +374,12 @@ where
 {
     #[cfg(feature = "rt")]
     {
-        let handle = crate::task::spawn_blocking(if mandatory {
+        let handle = if mandatory {
             let guard = RunOnDrop(Some(op));
-            Box::new(move || guard.run()) as Box<dyn FnOnce() -> R + Send>
+            crate::runtime::Handle::current().spawn_mandatory_blocking(move || guard.run())
         } else {
-            Box::new(op)
-        });
+            crate::task::spawn_blocking(op)
+        };
         Pending(handle)
     }
     #[cfg(not(feature = "rt"))]

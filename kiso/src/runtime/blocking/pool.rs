@@ -2,8 +2,9 @@
 //!
 //! Threads are started on demand, up to the cap, when a task arrives and no
 //! thread is idle; an idle thread exits after the keep-alive. Shutdown marks
-//! the pool closed, cancels queued tasks that have not started, and waits
-//! (up to a timeout) for running ones to finish.
+//! the pool closed, cancels queued tasks that have not started (except
+//! mandatory ones, which still run), and waits (up to a timeout) for running
+//! ones to finish.
 
 use crate::loom::sync::{Arc, Condvar, Mutex, MutexGuard};
 use crate::runtime::handle::HandleInner;
@@ -62,7 +63,9 @@ struct Inner {
 }
 
 struct Shared {
-    queue: VecDeque<(Notified, TaskGuard)>,
+    /// Queued tasks, each with its guard and whether it is mandatory (runs
+    /// even if the pool shuts down first).
+    queue: VecDeque<(Notified, TaskGuard, bool)>,
     num_threads: usize,
     num_idle: usize,
     /// Wake-ups sent to idle threads and not yet taken.
@@ -153,10 +156,19 @@ impl Spawner {
     /// Queues a blocking task, starting a thread if none is idle. After
     /// shutdown the task is cancelled instead.
     ///
+    /// A `mandatory` task queued before shutdown runs even if shutdown
+    /// comes before a thread picks it up.
+    ///
     /// # Panics
     ///
     /// Panics if the pool has no thread and the OS refuses to start one.
-    pub(crate) fn spawn(&self, task: Notified, guard: TaskGuard, handle: &std::sync::Arc<HandleInner>) {
+    pub(crate) fn spawn(
+        &self,
+        task: Notified,
+        guard: TaskGuard,
+        handle: &std::sync::Arc<HandleInner>,
+        mandatory: bool,
+    ) {
         let inner = &self.inner;
         let mut shared = inner.lock();
         if shared.shutdown {
@@ -165,7 +177,7 @@ impl Spawner {
             release(guard);
             return;
         }
-        shared.queue.push_back((task, guard));
+        shared.queue.push_back((task, guard, mandatory));
         if shared.num_idle > shared.num_notify {
             shared.num_notify += 1;
             inner.work.notify_one();
@@ -211,10 +223,10 @@ impl Spawner {
             let _enter = context::set_current(&handle);
             let mut shared = inner.lock();
             'life: loop {
-                while let Some((task, guard)) = shared.queue.pop_front() {
+                while let Some((task, guard, mandatory)) = shared.queue.pop_front() {
                     let shutdown = shared.shutdown;
                     drop(shared);
-                    if shutdown {
+                    if shutdown && !mandatory {
                         task.shutdown();
                     } else {
                         task.run();
@@ -262,5 +274,57 @@ impl Spawner {
         if shared.num_threads == 0 {
             inner.exited.notify_all();
         }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::runtime::Builder;
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::sync::{mpsc, Arc};
+
+    /// With the only pool thread busy, a mandatory task and an ordinary one
+    /// wait in the queue when the runtime shuts down: the mandatory one
+    /// still runs, the ordinary one is cancelled.
+    #[test]
+    fn mandatory_tasks_queued_before_shutdown_still_run() {
+        let limit = std::time::Duration::from_secs(10);
+        let rt = Builder::new_current_thread().max_blocking_threads(1).build().unwrap();
+        let handle = rt.handle().clone();
+        let (started_tx, started_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let _busy = handle.spawn_blocking(move || {
+            started_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+        });
+        started_rx.recv_timeout(limit).unwrap();
+        let (ran_tx, ran_rx) = mpsc::channel();
+        let _mandatory = handle.spawn_mandatory_blocking(move || ran_tx.send("mandatory").unwrap());
+        let ordinary_ran = Arc::new(AtomicBool::new(false));
+        let o = ordinary_ran.clone();
+        let ordinary = handle.spawn_blocking(move || o.store(true, SeqCst));
+        // Marks the pool shut down without waiting for it.
+        rt.shutdown_background();
+        release_tx.send(()).unwrap();
+        assert_eq!(ran_rx.recv_timeout(limit), Ok("mandatory"), "a mandatory task was dropped at shutdown");
+        let (done_tx, done_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done_tx.send(crate::runtime::park::block_on(ordinary).map_err(|e| e.is_cancelled()));
+        });
+        assert_eq!(done_rx.recv_timeout(limit).unwrap(), Err(true), "an ordinary queued task ran after shutdown");
+        assert!(!ordinary_ran.load(SeqCst));
+    }
+
+    #[test]
+    fn mandatory_task_spawned_after_shutdown_is_cancelled() {
+        let rt = Builder::new_current_thread().build().unwrap();
+        let handle = rt.handle().clone();
+        rt.shutdown_background();
+        let ran = Arc::new(AtomicBool::new(false));
+        let r = ran.clone();
+        let join = handle.spawn_mandatory_blocking(move || r.store(true, SeqCst));
+        let err = crate::runtime::park::block_on(join).unwrap_err();
+        assert!(err.is_cancelled());
+        assert!(!ran.load(SeqCst));
     }
 }
