@@ -4,6 +4,80 @@
 //! [`Stdout`] and [`Stderr`] run the `std` calls on the runtime's blocking
 //! pool (see `Blocking`), one operation at a time per handle.
 
+/// The impls `Stdout` and `Stderr` share: `AsyncWrite` through their
+/// `Blocking` adapter, `Debug`, and access to the process's descriptor or
+/// handle. `$std` is the `std::io` function of the stream.
+macro_rules! std_writer_impls {
+    ($ty:ident, $std:ident) => {
+        impl crate::io::AsyncWrite for $ty {
+            fn poll_write(
+                mut self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                std::pin::Pin::new(&mut self.std).poll_write(cx, super::console_chunk(buf))
+            }
+
+            fn poll_flush(
+                mut self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::pin::Pin::new(&mut self.std).poll_flush(cx)
+            }
+
+            fn poll_shutdown(
+                mut self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::pin::Pin::new(&mut self.std).poll_shutdown(cx)
+            }
+        }
+
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($ty)).field("std", &self.std).finish()
+            }
+        }
+
+        #[cfg(unix)]
+        impl std::os::unix::io::AsRawFd for $ty {
+            fn as_raw_fd(&self) -> std::os::unix::io::RawFd {
+                std::os::unix::io::AsRawFd::as_raw_fd(&std::io::$std())
+            }
+        }
+
+        #[cfg(unix)]
+        impl std::os::unix::io::AsFd for $ty {
+            fn as_fd(&self) -> std::os::unix::io::BorrowedFd<'_> {
+                let fd = std::os::unix::io::AsRawFd::as_raw_fd(self);
+                // SAFETY: the process's standard stream descriptors stay
+                // open for the life of the process as far as Rust code is
+                // concerned (`std` makes the same assumption for its own
+                // handles).
+                unsafe { std::os::unix::io::BorrowedFd::borrow_raw(fd) }
+            }
+        }
+
+        #[cfg(windows)]
+        impl std::os::windows::io::AsRawHandle for $ty {
+            fn as_raw_handle(&self) -> std::os::windows::io::RawHandle {
+                std::os::windows::io::AsRawHandle::as_raw_handle(&std::io::$std())
+            }
+        }
+
+        #[cfg(windows)]
+        impl std::os::windows::io::AsHandle for $ty {
+            fn as_handle(&self) -> std::os::windows::io::BorrowedHandle<'_> {
+                let handle = std::os::windows::io::AsRawHandle::as_raw_handle(self);
+                // SAFETY: as for the descriptor above: the process's
+                // standard handles stay open for its life.
+                unsafe { std::os::windows::io::BorrowedHandle::borrow_raw(handle) }
+            }
+        }
+    };
+}
+use std_writer_impls;
+
 mod blocking;
 mod stderr;
 mod stdin;

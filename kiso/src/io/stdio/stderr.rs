@@ -1,12 +1,8 @@
 //! `Stderr`.
 
-use super::{console_chunk, Blocking};
-use crate::io::AsyncWrite;
+use super::Blocking;
 
-use std::fmt;
 use std::io;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 /// A handle to the process's standard error; created by [`stderr()`].
 ///
@@ -83,62 +79,4 @@ pub fn stderr() -> Stderr {
     }
 }
 
-impl AsyncWrite for Stderr {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.std).poll_write(cx, console_chunk(buf))
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.std).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.std).poll_shutdown(cx)
-    }
-}
-
-impl fmt::Debug for Stderr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Stderr").field("std", &self.std).finish()
-    }
-}
-
-#[cfg(unix)]
-impl std::os::unix::io::AsRawFd for Stderr {
-    fn as_raw_fd(&self) -> std::os::unix::io::RawFd {
-        std::os::unix::io::AsRawFd::as_raw_fd(&io::stderr())
-    }
-}
-
-#[cfg(unix)]
-impl std::os::unix::io::AsFd for Stderr {
-    fn as_fd(&self) -> std::os::unix::io::BorrowedFd<'_> {
-        let fd = std::os::unix::io::AsRawFd::as_raw_fd(self);
-        // SAFETY: the process's standard error descriptor stays open for
-        // the life of the process as far as Rust code is concerned (`std`
-        // makes the same assumption for its own `Stderr`).
-        unsafe { std::os::unix::io::BorrowedFd::borrow_raw(fd) }
-    }
-}
-
-#[cfg(windows)]
-impl std::os::windows::io::AsRawHandle for Stderr {
-    fn as_raw_handle(&self) -> std::os::windows::io::RawHandle {
-        std::os::windows::io::AsRawHandle::as_raw_handle(&io::stderr())
-    }
-}
-
-#[cfg(windows)]
-impl std::os::windows::io::AsHandle for Stderr {
-    fn as_handle(&self) -> std::os::windows::io::BorrowedHandle<'_> {
-        let handle = std::os::windows::io::AsRawHandle::as_raw_handle(self);
-        // SAFETY: the process's standard error handle stays open for the
-        // life of the process as far as Rust code is concerned (`std` makes
-        // the same assumption for its own `Stderr`).
-        unsafe { std::os::windows::io::BorrowedHandle::borrow_raw(handle) }
-    }
-}
+super::std_writer_impls!(Stderr, stderr);

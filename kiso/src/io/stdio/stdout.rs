@@ -1,12 +1,8 @@
 //! `Stdout`.
 
-use super::{console_chunk, Blocking};
-use crate::io::AsyncWrite;
+use super::Blocking;
 
-use std::fmt;
 use std::io;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 /// A handle to the process's standard output; created by [`stdout()`].
 ///
@@ -83,62 +79,4 @@ pub fn stdout() -> Stdout {
     }
 }
 
-impl AsyncWrite for Stdout {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.std).poll_write(cx, console_chunk(buf))
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.std).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.std).poll_shutdown(cx)
-    }
-}
-
-impl fmt::Debug for Stdout {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Stdout").field("std", &self.std).finish()
-    }
-}
-
-#[cfg(unix)]
-impl std::os::unix::io::AsRawFd for Stdout {
-    fn as_raw_fd(&self) -> std::os::unix::io::RawFd {
-        std::os::unix::io::AsRawFd::as_raw_fd(&io::stdout())
-    }
-}
-
-#[cfg(unix)]
-impl std::os::unix::io::AsFd for Stdout {
-    fn as_fd(&self) -> std::os::unix::io::BorrowedFd<'_> {
-        let fd = std::os::unix::io::AsRawFd::as_raw_fd(self);
-        // SAFETY: the process's standard output descriptor stays open for
-        // the life of the process as far as Rust code is concerned (`std`
-        // makes the same assumption for its own `Stdout`).
-        unsafe { std::os::unix::io::BorrowedFd::borrow_raw(fd) }
-    }
-}
-
-#[cfg(windows)]
-impl std::os::windows::io::AsRawHandle for Stdout {
-    fn as_raw_handle(&self) -> std::os::windows::io::RawHandle {
-        std::os::windows::io::AsRawHandle::as_raw_handle(&io::stdout())
-    }
-}
-
-#[cfg(windows)]
-impl std::os::windows::io::AsHandle for Stdout {
-    fn as_handle(&self) -> std::os::windows::io::BorrowedHandle<'_> {
-        let handle = std::os::windows::io::AsRawHandle::as_raw_handle(self);
-        // SAFETY: the process's standard output handle stays open for the
-        // life of the process as far as Rust code is concerned (`std` makes
-        // the same assumption for its own `Stdout`).
-        unsafe { std::os::windows::io::BorrowedHandle::borrow_raw(handle) }
-    }
-}
+super::std_writer_impls!(Stdout, stdout);
