@@ -1,12 +1,13 @@
 //! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`,
-//! `time/` with the `time-workloads` cargo feature, and `io/` with the `io-workloads` one).
+//! `time/` with the `time-workloads` cargo feature, `sync/` with the `sync-workloads` one,
+//! and `io/` with the `io-workloads` one).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
 //! [`kiso_rt`] names). Only the API both runtimes share is used: `runtime::Builder`,
 //! `Runtime::{block_on, spawn, handle}`, `Handle::{clone, spawn}`, `spawn`, `JoinHandle`,
 //! `task::yield_now`, `runtime::worker_index`; coordination between tasks uses
-//! [`crate::primitives`].
+//! [`crate::primitives`] (the `sync/` group measures the runtime's own `sync` module).
 
 #[macro_use]
 mod scheduler;
@@ -18,6 +19,8 @@ pub mod rt_current;
 pub mod rt_multi;
 pub mod rt_multi_idle;
 pub mod rt_multi_request_reply;
+#[cfg(feature = "sync-workloads")]
+pub mod sync;
 #[cfg(feature = "time-workloads")]
 pub mod time;
 #[cfg(feature = "time-workloads")]
@@ -45,6 +48,8 @@ pub fn all() -> Vec<Workload> {
     all.push(io::conn_mem::workload());
     #[cfg(feature = "time-workloads")]
     all.extend(time::workloads());
+    #[cfg(feature = "sync-workloads")]
+    all.extend(sync::workloads());
     #[cfg(feature = "io-workloads")]
     all.extend(io::workloads());
     all
