@@ -6,6 +6,23 @@
 //! needs a kiso runtime, only a waker.
 
 // ==== locks (Semaphore, Mutex, RwLock and their guards and errors) ====
+pub(crate) mod batch_semaphore;
+pub use batch_semaphore::{AcquireError, TryAcquireError};
+
+mod semaphore;
+pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+
+mod mutex;
+pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError};
+
+mod rwlock;
+pub use rwlock::{
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
+    RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
+};
+
+#[cfg(all(test, loom))]
+mod loom_tests_semaphore;
 
 // ==== Notify, Barrier, OnceCell, SetOnce ====
 

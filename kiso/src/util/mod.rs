@@ -1,5 +1,7 @@
 //! Small pieces shared across kiso.
 
+pub(crate) mod linked_list;
+
 use std::ops::DerefMut;
 use std::pin::Pin;
 
