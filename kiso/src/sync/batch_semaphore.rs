@@ -549,42 +549,4 @@ impl fmt::Display for TryAcquireError {
 
 impl std::error::Error for TryAcquireError {}
 
-/// Runs `fut` to completion on the current thread, parking between polls.
-///
-/// # Panics
-///
-/// Panics, with Tokio's message, when the thread is driving an asynchronous
-/// runtime (blocking there would stall every task of that runtime).
-#[track_caller]
-pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
-    #[cfg(feature = "rt")]
-    if crate::runtime::context::is_driving() {
-        panic!(
-            "Cannot block the current thread from within a runtime. This \
-             happens because a function attempted to block the current \
-             thread while the thread is being used to drive asynchronous \
-             tasks."
-        );
-    }
-
-    struct ThreadWaker(std::thread::Thread);
-    impl std::task::Wake for ThreadWaker {
-        fn wake(self: std::sync::Arc<Self>) {
-            self.0.unpark();
-        }
-        fn wake_by_ref(self: &std::sync::Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-
-    let waker = Waker::from(std::sync::Arc::new(ThreadWaker(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut fut = std::pin::pin!(fut);
-    loop {
-        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
-            return out;
-        }
-        // Spurious unparks only cost an extra poll.
-        std::thread::park();
-    }
-}
+pub(crate) use super::blocking::block_on;

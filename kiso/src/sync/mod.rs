@@ -25,5 +25,28 @@ pub use rwlock::{
 mod loom_tests_semaphore;
 
 // ==== Notify, Barrier, OnceCell, SetOnce ====
+mod barrier;
+pub use barrier::{Barrier, BarrierWaitResult};
+
+mod notify;
+pub use notify::Notify;
+
+/// Named future types returned by some of the `sync` methods.
+pub mod futures {
+    pub use super::notify::{Notified, OwnedNotified};
+}
+
+mod once_cell;
+pub use self::once_cell::{OnceCell, SetError};
+
+mod set_once;
+pub use self::set_once::{SetOnce, SetOnceError};
 
 // ==== channels ====
+pub mod broadcast;
+pub mod mpsc;
+pub mod oneshot;
+pub mod watch;
+
+// `block_on` for the `blocking_*` methods.
+mod blocking;

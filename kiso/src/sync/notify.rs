@@ -1,0 +1,869 @@
+//! `Notify`: wake one task or every task waiting on an event.
+//!
+//! State lives in one atomic word: the low two bits say whether the `Notify`
+//! is idle (`EMPTY`), holds a stored permit (`NOTIFIED`) or has tasks queued
+//! (`WAITING`); the remaining bits count calls to `notify_waiters`. The
+//! waiting futures own their queue nodes (pinned inside them) and link them
+//! into an intrusive doubly linked list guarded by a mutex. Every field of a
+//! node is only touched with that mutex held, or once the node has left the
+//! list (then only its owning future touches it).
+//!
+//! Invariants: the state leaves `WAITING` only with the mutex held; the call
+//! counter changes only with the mutex held; the state is `WAITING` exactly
+//! when the list is non-empty.
+
+use crate::loom::cell::UnsafeCell;
+use crate::loom::sync::atomic::AtomicUsize;
+use crate::loom::sync::atomic::Ordering::SeqCst;
+use crate::loom::sync::{Mutex, MutexGuard};
+use std::sync::Arc;
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomPinned;
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::task::{Context, Poll, Waker};
+
+#[cfg(all(test, loom))]
+mod loom_tests;
+
+const EMPTY: usize = 0;
+const WAITING: usize = 1;
+const NOTIFIED: usize = 2;
+const STATE_BITS: usize = 0b11;
+const CALL_UNIT: usize = 0b100;
+
+fn state_of(word: usize) -> usize {
+    word & STATE_BITS
+}
+
+fn calls_of(word: usize) -> usize {
+    word & !STATE_BITS
+}
+
+fn with_state(word: usize, state: usize) -> usize {
+    calls_of(word) | state
+}
+
+/// How a queued waiter was released.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Release {
+    /// Still queued.
+    No,
+    /// By `notify_one` (oldest first).
+    One,
+    /// By `notify_last` (newest first).
+    Last,
+    /// By `notify_waiters`.
+    All,
+}
+
+/// Which end of the queue a single notification goes to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum End {
+    Oldest,
+    Newest,
+}
+
+/// The part of a queue node that is guarded by the `Notify`'s mutex.
+struct Node {
+    prev: Option<NonNull<Waiter>>,
+    next: Option<NonNull<Waiter>>,
+    waker: Option<Waker>,
+    release: Release,
+}
+
+/// A queue node, embedded in (and pinned with) a `Notified`/`OwnedNotified`.
+struct Waiter {
+    node: UnsafeCell<Node>,
+    _pinned: PhantomPinned,
+}
+
+impl Waiter {
+    fn new() -> Waiter {
+        Waiter {
+            node: UnsafeCell::new(Node {
+                prev: None,
+                next: None,
+                waker: None,
+                release: Release::No,
+            }),
+            _pinned: PhantomPinned,
+        }
+    }
+}
+
+/// Runs `f` on the guarded part of the node at `w`.
+///
+/// # Safety
+///
+/// `w` must point to a live `Waiter`, and the caller must either hold the
+/// mutex of the `Notify` whose list holds it or own the node exclusively
+/// (not linked, owning future). No other reference to the node may be live.
+unsafe fn node<R>(w: NonNull<Waiter>, f: impl FnOnce(&mut Node) -> R) -> R {
+    // SAFETY: per this function's contract the node is live and access to
+    // it is exclusive for the duration of `f`.
+    unsafe { w.as_ref().node.with_mut(|p| f(&mut *p)) }
+}
+
+/// Intrusive FIFO of waiters: pushed at the tail, the oldest is at the head.
+struct List {
+    head: Option<NonNull<Waiter>>,
+    tail: Option<NonNull<Waiter>>,
+}
+
+// SAFETY: the list only holds pointers to nodes whose contents (wakers, which
+// are `Send + Sync`, and plain links) are accessed with the owning mutex held.
+unsafe impl Send for List {}
+
+impl List {
+    const fn new() -> List {
+        List {
+            head: None,
+            tail: None,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.head.is_none()
+    }
+
+    /// # Safety
+    ///
+    /// `w` is live, pinned, not in any list, and stays valid until removed.
+    /// The caller holds the list's mutex.
+    unsafe fn push_back(&mut self, w: NonNull<Waiter>) {
+        let old_tail = self.tail;
+        // SAFETY: `w` is live and we hold the mutex (caller's contract).
+        unsafe {
+            node(w, |n| {
+                n.prev = old_tail;
+                n.next = None;
+            })
+        };
+        match old_tail {
+            // SAFETY: nodes in the list are live; the mutex is held.
+            Some(t) => unsafe { node(t, |n| n.next = Some(w)) },
+            None => self.head = Some(w),
+        }
+        self.tail = Some(w);
+    }
+
+    /// # Safety
+    ///
+    /// `w` is in this list; the caller holds the list's mutex.
+    unsafe fn remove(&mut self, w: NonNull<Waiter>) {
+        // SAFETY: `w` is in the list, hence live; the mutex is held.
+        let (prev, next) = unsafe {
+            node(w, |n| {
+                let links = (n.prev, n.next);
+                n.prev = None;
+                n.next = None;
+                links
+            })
+        };
+        match prev {
+            // SAFETY: a neighbour in the list is live; the mutex is held.
+            Some(p) => unsafe { node(p, |n| n.next = next) },
+            None => self.head = next,
+        }
+        match next {
+            // SAFETY: as above.
+            Some(nx) => unsafe { node(nx, |n| n.prev = prev) },
+            None => self.tail = prev,
+        }
+    }
+
+    /// # Safety
+    ///
+    /// The caller holds the list's mutex.
+    unsafe fn pop(&mut self, end: End) -> Option<NonNull<Waiter>> {
+        let w = match end {
+            End::Oldest => self.head?,
+            End::Newest => self.tail?,
+        };
+        // SAFETY: `w` is in this list and the mutex is held.
+        unsafe { self.remove(w) };
+        Some(w)
+    }
+}
+
+/// Notifies a single task to wake up, or every waiting task at once.
+///
+/// A `Notify` has no data of its own: it is a way for one task to tell
+/// another "something happened, go and look". It is a building block for
+/// other synchronization types.
+///
+/// A `Notify` holds at most one *permit*. [`notify_one`] gives the permit to
+/// the task that has been waiting longest; if no task waits, the permit is
+/// stored and the next call to [`notified().await`] completes at once,
+/// consuming it. Calling `notify_one` several times while nobody waits still
+/// stores only one permit. [`notify_last`] is the same but prefers the task
+/// that started waiting most recently.
+///
+/// [`notify_waiters`] wakes every task whose [`Notified`] future was created
+/// before the call, whether or not it was polled yet, and stores no permit.
+///
+/// `Notify` can be used on any executor.
+///
+/// [`notify_one`]: Notify::notify_one
+/// [`notify_last`]: Notify::notify_last
+/// [`notify_waiters`]: Notify::notify_waiters
+/// [`notified().await`]: Notify::notified
+///
+/// # Examples
+///
+/// ```
+/// use kiso::sync::Notify;
+/// use std::sync::Arc;
+///
+/// # #[kiso::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let notify = Arc::new(Notify::new());
+/// let waiter = notify.clone();
+///
+/// let handle = kiso::spawn(async move {
+///     waiter.notified().await;
+///     "woken"
+/// });
+///
+/// notify.notify_one();
+/// assert_eq!(handle.await.unwrap(), "woken");
+/// # }
+/// ```
+pub struct Notify {
+    state: AtomicUsize,
+    waiters: Mutex<List>,
+}
+
+/// Future returned by [`Notify::notified()`].
+///
+/// It is fused: once it has completed, polling it again returns
+/// `Poll::Ready(())` immediately.
+///
+/// # Examples
+///
+/// ```
+/// use kiso::sync::futures::Notified;
+/// use kiso::sync::Notify;
+///
+/// # #[kiso::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let notify = Notify::new();
+/// let notified: Notified<'_> = notify.notified();
+/// notify.notify_waiters();
+/// notified.await;
+/// # }
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Notified<'a> {
+    notify: &'a Notify,
+    progress: Progress,
+    calls_at_creation: usize,
+    waiter: Waiter,
+}
+
+/// Future returned by [`Notify::notified_owned()`].
+///
+/// It is fused: once it has completed, polling it again returns
+/// `Poll::Ready(())` immediately.
+///
+/// # Examples
+///
+/// ```
+/// use kiso::sync::futures::OwnedNotified;
+/// use kiso::sync::Notify;
+/// use std::sync::Arc;
+///
+/// # #[kiso::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let notify = Arc::new(Notify::new());
+/// let notified: OwnedNotified = notify.clone().notified_owned();
+/// notify.notify_one();
+/// notified.await;
+/// # }
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct OwnedNotified {
+    notify: Arc<Notify>,
+    progress: Progress,
+    calls_at_creation: usize,
+    waiter: Waiter,
+}
+
+// SAFETY: the waiter node is only accessed with the `Notify`'s mutex held or
+// through `&mut` to the future; its waker is `Send + Sync`. Sharing `&Notified`
+// gives no access to anything (there are no `&self` methods).
+unsafe impl Send for Notified<'_> {}
+// SAFETY: see above.
+unsafe impl Sync for Notified<'_> {}
+// SAFETY: see above; the `Arc<Notify>` is `Send + Sync`.
+unsafe impl Send for OwnedNotified {}
+// SAFETY: see above.
+unsafe impl Sync for OwnedNotified {}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Progress {
+    /// Not yet registered.
+    Init,
+    /// Linked into the queue (or just released from it).
+    Waiting,
+    /// Completed.
+    Done,
+}
+
+impl Notify {
+    /// Creates a new `Notify` with no stored permit and nobody waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    ///
+    /// let notify = Notify::new();
+    /// # let _ = notify;
+    /// ```
+    pub fn new() -> Notify {
+        Notify {
+            state: AtomicUsize::new(EMPTY),
+            waiters: Mutex::new(List::new()),
+        }
+    }
+
+    /// Creates a new `Notify` in a `const` context, e.g. for a `static`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    ///
+    /// static NOTIFY: Notify = Notify::const_new();
+    /// NOTIFY.notify_one();
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new() -> Notify {
+        Notify {
+            state: AtomicUsize::new(EMPTY),
+            waiters: Mutex::new(List::new()),
+        }
+    }
+
+    /// Waits for a notification.
+    ///
+    /// Equivalent to `async fn notified(&self)`. If a permit was stored by an
+    /// earlier [`notify_one()`], the returned future completes at once and
+    /// consumes it; otherwise it waits for the next `notify_one()` (or
+    /// `notify_last()`).
+    ///
+    /// The future only joins the queue for `notify_one()` when it is first
+    /// polled or [`enable`]d. It receives [`notify_waiters()`] wake-ups from
+    /// the moment it is created, even if it was never polled.
+    ///
+    /// [`notify_one()`]: Notify::notify_one
+    /// [`notify_waiters()`]: Notify::notify_waiters
+    /// [`enable`]: Notified::enable
+    ///
+    /// # Cancel safety
+    ///
+    /// Waiters are served in the order they joined the queue. Cancelling a
+    /// call to `notified` gives up that place in the queue. A notification
+    /// from `notify_one()` or `notify_last()` that was delivered to a future
+    /// which is then dropped before completing is passed on to the next
+    /// waiter (or stored as the permit), so it is not lost.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    /// use std::sync::Arc;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let notify = Arc::new(Notify::new());
+    /// let notify2 = notify.clone();
+    ///
+    /// let task = kiso::spawn(async move {
+    ///     notify2.notified().await;
+    /// });
+    ///
+    /// notify.notify_one();
+    /// task.await.unwrap();
+    /// # }
+    /// ```
+    pub fn notified(&self) -> Notified<'_> {
+        Notified {
+            notify: self,
+            progress: Progress::Init,
+            calls_at_creation: calls_of(self.state.load(SeqCst)),
+            waiter: Waiter::new(),
+        }
+    }
+
+    /// Waits for a notification, owning a reference-counted handle to the
+    /// `Notify` so that the future is `'static`.
+    ///
+    /// Behaves exactly like [`notified()`](Notify::notified) otherwise.
+    ///
+    /// # Cancel safety
+    ///
+    /// Waiters are served in the order they joined the queue. Cancelling a
+    /// call to `notified_owned` gives up that place in the queue. A
+    /// notification from `notify_one()` or `notify_last()` that was
+    /// delivered to a future which is then dropped before completing is
+    /// passed on to the next waiter (or stored as the permit).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    /// use std::sync::Arc;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let notify = Arc::new(Notify::new());
+    /// let wait = notify.clone().notified_owned();
+    ///
+    /// let task = kiso::spawn(wait);
+    /// notify.notify_one();
+    /// task.await.unwrap();
+    /// # }
+    /// ```
+    pub fn notified_owned(self: Arc<Self>) -> OwnedNotified {
+        let calls_at_creation = calls_of(self.state.load(SeqCst));
+        OwnedNotified {
+            notify: self,
+            progress: Progress::Init,
+            calls_at_creation,
+            waiter: Waiter::new(),
+        }
+    }
+
+    /// Notifies the task that has been waiting longest.
+    ///
+    /// If no task is waiting, a permit is stored (if there is not one
+    /// already) and the next call to [`notified().await`](Notify::notified)
+    /// completes immediately.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let notify = Notify::new();
+    /// notify.notify_one();
+    /// // The permit was stored, so this does not wait.
+    /// notify.notified().await;
+    /// # }
+    /// ```
+    pub fn notify_one(&self) {
+        self.notify_single(End::Oldest);
+    }
+
+    /// Notifies the task that started waiting most recently.
+    ///
+    /// If no task is waiting, a permit is stored exactly as by
+    /// [`notify_one()`](Notify::notify_one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let notify = Notify::new();
+    /// notify.notify_last();
+    /// notify.notified().await;
+    /// # }
+    /// ```
+    pub fn notify_last(&self) {
+        self.notify_single(End::Newest);
+    }
+
+    /// Notifies every task currently waiting.
+    ///
+    /// Every [`Notified`] future created before this call is woken (or
+    /// completes on its first poll), whether it was polled yet or not.
+    /// Futures created after the call are not affected. No permit is stored,
+    /// and an already stored permit is left as it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    /// use std::sync::Arc;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let notify = Arc::new(Notify::new());
+    /// let a = notify.notified();
+    /// let b = notify.notified();
+    /// notify.notify_waiters();
+    /// a.await;
+    /// b.await;
+    /// # }
+    /// ```
+    pub fn notify_waiters(&self) {
+        let mut list = crate::loom::lock(&self.waiters);
+        let word = self.state.load(SeqCst);
+        if state_of(word) != WAITING {
+            // Nobody queued: only bump the counter, which other threads may
+            // race with on the state bits, hence `fetch_add`.
+            self.state.fetch_add(CALL_UNIT, SeqCst);
+            return;
+        }
+        let mut wakers = Vec::new();
+        // SAFETY: we hold the mutex.
+        while let Some(w) = unsafe { list.pop(End::Oldest) } {
+            // SAFETY: `w` was just unlinked and the mutex is held; its owner
+            // only touches it with the mutex held while it is `Waiting`.
+            if let Some(waker) = unsafe {
+                node(w, |n| {
+                    n.release = Release::All;
+                    n.waker.take()
+                })
+            } {
+                wakers.push(waker);
+            }
+        }
+        // `WAITING` is only left with the mutex held, so a plain store is fine.
+        self.state
+            .store(with_state(word.wrapping_add(CALL_UNIT), EMPTY), SeqCst);
+        drop(list);
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+
+    fn notify_single(&self, end: End) {
+        let mut word = self.state.load(SeqCst);
+        while state_of(word) != WAITING {
+            match self.state.compare_exchange(
+                word,
+                with_state(word, NOTIFIED),
+                SeqCst,
+                SeqCst,
+            ) {
+                Ok(_) => return,
+                Err(actual) => word = actual,
+            }
+        }
+        let mut list = crate::loom::lock(&self.waiters);
+        let waker = self.release_one(&mut list, end);
+        drop(list);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Hands one notification to a queued waiter, or stores the permit.
+    /// Called with the mutex held.
+    fn release_one(&self, list: &mut MutexGuard<'_, List>, end: End) -> Option<Waker> {
+        let mut word = self.state.load(SeqCst);
+        loop {
+            if state_of(word) == WAITING {
+                // SAFETY: the mutex is held.
+                let w = unsafe { list.pop(end) }.expect("WAITING with an empty queue");
+                let release = match end {
+                    End::Oldest => Release::One,
+                    End::Newest => Release::Last,
+                };
+                // SAFETY: `w` was just unlinked and the mutex is held.
+                let waker = unsafe {
+                    node(w, |n| {
+                        n.release = release;
+                        n.waker.take()
+                    })
+                };
+                if list.is_empty() {
+                    self.state.store(with_state(word, EMPTY), SeqCst);
+                }
+                return waker;
+            }
+            match self.state.compare_exchange(
+                word,
+                with_state(word, NOTIFIED),
+                SeqCst,
+                SeqCst,
+            ) {
+                Ok(_) => return None,
+                Err(actual) => word = actual,
+            }
+        }
+    }
+
+    /// Tries to take the stored permit without locking.
+    fn take_permit(&self) -> bool {
+        let mut word = self.state.load(SeqCst);
+        while state_of(word) == NOTIFIED {
+            match self
+                .state
+                .compare_exchange(word, with_state(word, EMPTY), SeqCst, SeqCst)
+            {
+                Ok(_) => return true,
+                Err(actual) => word = actual,
+            }
+        }
+        false
+    }
+
+    /// Drives a `Notified`/`OwnedNotified`. `waker` is `None` for `enable`.
+    fn poll_waiter(
+        &self,
+        progress: &mut Progress,
+        calls_at_creation: usize,
+        waiter: &Waiter,
+        waker: Option<&Waker>,
+    ) -> Poll<()> {
+        let me = NonNull::from(waiter);
+        match *progress {
+            Progress::Done => Poll::Ready(()),
+            Progress::Init => {
+                if calls_of(self.state.load(SeqCst)) != calls_at_creation || self.take_permit() {
+                    *progress = Progress::Done;
+                    return Poll::Ready(());
+                }
+                // Cloned before anything changes, so a panicking clone
+                // leaves the state untouched.
+                let waker = waker.cloned();
+                let mut list = crate::loom::lock(&self.waiters);
+                let mut word = self.state.load(SeqCst);
+                loop {
+                    if calls_of(word) != calls_at_creation {
+                        *progress = Progress::Done;
+                        return Poll::Ready(());
+                    }
+                    let (next, done) = match state_of(word) {
+                        NOTIFIED => (with_state(word, EMPTY), true),
+                        EMPTY => (with_state(word, WAITING), false),
+                        _ => break,
+                    };
+                    match self.state.compare_exchange(word, next, SeqCst, SeqCst) {
+                        Ok(_) if done => {
+                            *progress = Progress::Done;
+                            return Poll::Ready(());
+                        }
+                        Ok(_) => break,
+                        Err(actual) => word = actual,
+                    }
+                }
+                // SAFETY: we own `waiter` exclusively (not linked yet).
+                unsafe {
+                    node(me, |n| {
+                        n.release = Release::No;
+                        n.waker = waker;
+                    })
+                };
+                // SAFETY: the waiter is pinned inside its future (we were
+                // reached through `Pin<&mut _>`), is not linked, and the
+                // future's `Drop` unlinks it before the memory goes away.
+                // The mutex is held.
+                unsafe { list.push_back(me) };
+                *progress = Progress::Waiting;
+                Poll::Pending
+            }
+            Progress::Waiting => {
+                let _list = crate::loom::lock(&self.waiters);
+                // SAFETY: the mutex is held, so nobody else touches the node.
+                let released = unsafe {
+                    node(me, |n| {
+                        if n.release != Release::No {
+                            return true;
+                        }
+                        if let Some(w) = waker {
+                            match &mut n.waker {
+                                Some(old) if old.will_wake(w) => {}
+                                slot => *slot = Some(w.clone()),
+                            }
+                        }
+                        false
+                    })
+                };
+                if released {
+                    *progress = Progress::Done;
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            }
+        }
+    }
+
+    /// Unlinks a dropped waiter, passing on a single notification it had
+    /// received but not consumed.
+    fn drop_waiter(&self, progress: Progress, waiter: &Waiter) {
+        if progress != Progress::Waiting {
+            return;
+        }
+        let me = NonNull::from(waiter);
+        let mut list = crate::loom::lock(&self.waiters);
+        // SAFETY: the mutex is held.
+        let release = unsafe { node(me, |n| n.release) };
+        let waker = match release {
+            Release::No => {
+                // SAFETY: still linked (nobody released it) and the mutex is held.
+                unsafe { list.remove(me) };
+                if list.is_empty() {
+                    let word = self.state.load(SeqCst);
+                    if state_of(word) == WAITING {
+                        self.state.store(with_state(word, EMPTY), SeqCst);
+                    }
+                }
+                None
+            }
+            Release::One => self.release_one(&mut list, End::Oldest),
+            Release::Last => self.release_one(&mut list, End::Newest),
+            Release::All => None,
+        };
+        drop(list);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl Default for Notify {
+    fn default() -> Notify {
+        Notify::new()
+    }
+}
+
+impl fmt::Debug for Notify {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = self.state.load(SeqCst);
+        let state = match state_of(word) {
+            EMPTY => "empty",
+            WAITING => "waiting",
+            _ => "notified",
+        };
+        f.debug_struct("Notify").field("state", &state).finish()
+    }
+}
+
+impl UnwindSafe for Notify {}
+impl RefUnwindSafe for Notify {}
+
+impl Notified<'_> {
+    /// Joins the queue for [`notify_one()`](Notify::notify_one) without
+    /// waiting.
+    ///
+    /// A `Notified` is only eligible for `notify_one()` once it has been
+    /// polled or enabled. Calling `enable` lets you register first, then check
+    /// a condition, then await, without missing a notification in between.
+    /// Calling it again (or after a poll) does nothing more.
+    ///
+    /// Returns `true` if the future has already been notified, in which case
+    /// awaiting it completes at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let notify = Notify::new();
+    /// let mut notified = std::pin::pin!(notify.notified());
+    /// assert!(!notified.as_mut().enable());
+    ///
+    /// notify.notify_one(); // delivered to the enabled future
+    /// notified.await;
+    /// # }
+    /// ```
+    pub fn enable(self: Pin<&mut Self>) -> bool {
+        self.poll_inner(None).is_ready()
+    }
+
+    fn poll_inner(self: Pin<&mut Self>, waker: Option<&Waker>) -> Poll<()> {
+        // SAFETY: the waiter is never moved out of the future; the other
+        // fields are `Unpin` and are only read or written in place.
+        let me = unsafe { self.get_unchecked_mut() };
+        me.notify
+            .poll_waiter(&mut me.progress, me.calls_at_creation, &me.waiter, waker)
+    }
+}
+
+impl Future for Notified<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.poll_inner(Some(cx.waker()))
+    }
+}
+
+impl Drop for Notified<'_> {
+    fn drop(&mut self) {
+        self.notify.drop_waiter(self.progress, &self.waiter);
+    }
+}
+
+impl fmt::Debug for Notified<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Notified")
+            .field("notify", &self.notify)
+            .field("state", &self.progress)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OwnedNotified {
+    /// Joins the queue for [`notify_one()`](Notify::notify_one) without
+    /// waiting; see [`Notified::enable`].
+    ///
+    /// Returns `true` if the future has already been notified.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::Notify;
+    /// use std::sync::Arc;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let notify = Arc::new(Notify::new());
+    /// let mut notified = Box::pin(notify.clone().notified_owned());
+    /// assert!(!notified.as_mut().enable());
+    /// notify.notify_one();
+    /// assert!(notified.as_mut().enable());
+    /// notified.await;
+    /// # }
+    /// ```
+    pub fn enable(self: Pin<&mut Self>) -> bool {
+        self.poll_inner(None).is_ready()
+    }
+
+    fn poll_inner(self: Pin<&mut Self>, waker: Option<&Waker>) -> Poll<()> {
+        // SAFETY: the waiter is never moved out of the future; the other
+        // fields are `Unpin` and are only read or written in place.
+        let me = unsafe { self.get_unchecked_mut() };
+        me.notify
+            .poll_waiter(&mut me.progress, me.calls_at_creation, &me.waiter, waker)
+    }
+}
+
+impl Future for OwnedNotified {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.poll_inner(Some(cx.waker()))
+    }
+}
+
+impl Drop for OwnedNotified {
+    fn drop(&mut self) {
+        self.notify.drop_waiter(self.progress, &self.waiter);
+    }
+}
+
+impl fmt::Debug for OwnedNotified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedNotified")
+            .field("notify", &*self.notify)
+            .field("state", &self.progress)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,108 @@
+//! Loom models of `Notify`: a single notification racing with a waiter's
+//! poll and drop (never lost, never duplicated), `notify_waiters` racing with
+//! waiters created just before it, and two single notifications reaching two
+//! waiters.
+
+use super::Notify;
+use std::sync::Arc;
+use loom::future::block_on;
+use loom::thread;
+use std::future::Future;
+
+use std::task::{Context, Waker};
+
+fn model(f: impl Fn() + Sync + Send + 'static) {
+    let mut b = loom::model::Builder::new();
+    if b.preemption_bound.is_none() {
+        b.preemption_bound = Some(3);
+    }
+    b.check(f);
+}
+
+/// `notify_one` from another thread while a waiter polls once and is then
+/// dropped: the notification is either consumed by that poll or survives as
+/// the stored permit, never both and never neither.
+#[test]
+fn notify_one_vs_poll_and_drop() {
+    model(|| {
+        let notify = Arc::new(Notify::new());
+        let n2 = notify.clone();
+        let th = thread::spawn(move || n2.notify_one());
+
+        let ready = {
+            let mut fut = std::pin::pin!(notify.notified());
+            let mut cx = Context::from_waker(Waker::noop());
+            fut.as_mut().poll(&mut cx).is_ready()
+        };
+        th.join().unwrap();
+
+        let mut next = std::pin::pin!(notify.notified());
+        let permit = next.as_mut().enable();
+        assert!(ready != permit, "ready={ready} permit={permit}");
+    });
+}
+
+/// A waiter that joined the queue and a `notify_one` racing with its
+/// cancellation: the notification is passed on to the second waiter.
+#[test]
+fn notify_one_vs_drop_passes_on() {
+    model(|| {
+        let notify = Arc::new(Notify::new());
+        let mut first = Box::pin(notify.clone().notified_owned());
+        assert!(!first.as_mut().enable());
+        let n2 = notify.clone();
+        let th = thread::spawn(move || n2.notify_one());
+        let mut second = Box::pin(notify.clone().notified_owned());
+        second.as_mut().enable();
+        drop(first);
+        th.join().unwrap();
+        // Whether the notification reached `first` (and was passed on) or
+        // went to the queue directly, `second` must have it.
+        block_on(second);
+    });
+}
+
+/// `notify_waiters` wakes a future created before it even if that future
+/// is first polled concurrently with the call.
+#[test]
+fn notify_waiters_vs_created_before() {
+    model(|| {
+        let notify = Arc::new(Notify::new());
+        let a = notify.clone().notified_owned();
+        let b = notify.clone().notified_owned();
+        let n2 = notify.clone();
+        let th = thread::spawn(move || {
+            block_on(b);
+        });
+        n2.notify_waiters();
+        block_on(a);
+        th.join().unwrap();
+        // No permit was stored.
+        let mut c = std::pin::pin!(notify.notified());
+        assert!(!c.as_mut().enable());
+    });
+}
+
+/// Two `notify_one` calls (one per thread) reach two queued waiters that
+/// complete on two more threads.
+#[test]
+fn two_notify_one_two_waiters() {
+    model(|| {
+        let notify = Arc::new(Notify::new());
+        let mut ths = Vec::new();
+        for _ in 0..2 {
+            let mut fut = Box::pin(notify.clone().notified_owned());
+            assert!(!fut.as_mut().enable());
+            ths.push(thread::spawn(move || block_on(fut)));
+        }
+        let n2 = notify.clone();
+        ths.push(thread::spawn(move || n2.notify_one()));
+        notify.notify_one();
+        for th in ths {
+            th.join().unwrap();
+        }
+        // Both notifications were consumed: no permit left.
+        let mut c = std::pin::pin!(notify.notified());
+        assert!(!c.as_mut().enable());
+    });
+}

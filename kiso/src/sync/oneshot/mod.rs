@@ -1,0 +1,693 @@
+//! A channel that carries a single value from one task to another.
+//!
+//! [`channel`] returns a [`Sender`] and a [`Receiver`]. The sender hands over
+//! one value with [`Sender::send`]; the receiver is a future that resolves to
+//! that value, or to [`RecvError`] if the sender went away
+//! without sending.
+//!
+//! # Examples
+//!
+//! ```
+//! use kiso::sync::oneshot;
+//!
+//! # #[kiso::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let (tx, rx) = oneshot::channel();
+//!
+//! kiso::spawn(async move {
+//!     tx.send(42u32).unwrap();
+//! });
+//!
+//! assert_eq!(rx.await, Ok(42));
+//! # }
+//! ```
+//!
+//! Dropping the sender without sending closes the channel:
+//!
+//! ```
+//! use kiso::sync::oneshot;
+//!
+//! # #[kiso::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let (tx, rx) = oneshot::channel::<u32>();
+//! drop(tx);
+//! assert!(rx.await.is_err());
+//! # }
+//! ```
+
+use crate::loom::cell::UnsafeCell;
+use crate::loom::sync::atomic::AtomicUsize;
+use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire};
+use crate::loom::sync::Arc;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll, Waker};
+
+#[cfg(all(test, loom))]
+mod loom_tests;
+
+/// Errors returned by the oneshot channel.
+pub mod error {
+    use std::fmt;
+
+    /// Error returned by awaiting a [`Receiver`](super::Receiver) or by
+    /// [`Receiver::blocking_recv`](super::Receiver::blocking_recv): the
+    /// sender was dropped without sending a value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let (tx, rx) = oneshot::channel::<u8>();
+    /// drop(tx);
+    /// let err = rx.await.unwrap_err();
+    /// assert_eq!(err.to_string(), "channel closed");
+    /// # }
+    /// ```
+    #[derive(Debug, Eq, PartialEq, Clone)]
+    pub struct RecvError(pub(super) ());
+
+    /// Error returned by [`Receiver::try_recv`](super::Receiver::try_recv).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot::{self, error::TryRecvError};
+    ///
+    /// let (tx, mut rx) = oneshot::channel::<u8>();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// drop(tx);
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
+    #[derive(Debug, Eq, PartialEq, Clone)]
+    pub enum TryRecvError {
+        /// No value has been sent yet, and the sender is still alive.
+        Empty,
+        /// The sender was dropped without sending, or the value was already
+        /// taken, or the receiver was closed.
+        Closed,
+    }
+
+    impl fmt::Display for RecvError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("channel closed")
+        }
+    }
+
+    impl std::error::Error for RecvError {}
+
+    impl fmt::Display for TryRecvError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                TryRecvError::Empty => f.write_str("channel empty"),
+                TryRecvError::Closed => f.write_str("channel closed"),
+            }
+        }
+    }
+
+    impl std::error::Error for TryRecvError {}
+}
+
+use self::error::{RecvError, TryRecvError};
+
+/// The receiver has stored a waker in `rx_task`.
+const RX_TASK_SET: usize = 0b0001;
+/// The sender is done: it either stored a value or was dropped.
+const VALUE_SENT: usize = 0b0010;
+/// The receiver closed the channel or was dropped.
+const CLOSED: usize = 0b0100;
+/// The sender has stored a waker in `tx_task`.
+const TX_TASK_SET: usize = 0b1000;
+
+/// Shared state of one channel: a single allocation.
+///
+/// Access rules for the cells, enforced through `state`:
+/// * `value` is written only by the sender before it sets `VALUE_SENT`
+///   (or taken back by it if `CLOSED` beat it), and read only by the
+///   receiver after it observed `VALUE_SENT`.
+/// * `rx_task` is written only by the receiver while `RX_TASK_SET` is clear;
+///   the sender reads it only if its completing update saw `RX_TASK_SET`.
+/// * `tx_task` is the mirror image, with `TX_TASK_SET` and `CLOSED`.
+struct Inner<T> {
+    state: AtomicUsize,
+    value: UnsafeCell<Option<T>>,
+    rx_task: UnsafeCell<Option<Waker>>,
+    tx_task: UnsafeCell<Option<Waker>>,
+}
+
+// SAFETY: the cells are only touched following the protocol above, so the
+// value moves from one thread to another (needs `T: Send`) but is never
+// shared by reference between threads.
+unsafe impl<T: Send> Send for Inner<T> {}
+// SAFETY: see above; no `&T` is ever handed out from a shared `&Inner`.
+unsafe impl<T: Send> Sync for Inner<T> {}
+
+impl<T> Inner<T> {
+    /// Marks the sender side done; returns the previous state.
+    fn complete(&self) -> usize {
+        let mut cur = self.state.load(Acquire);
+        loop {
+            if cur & CLOSED != 0 {
+                return cur;
+            }
+            match self
+                .state
+                .compare_exchange_weak(cur, cur | VALUE_SENT, AcqRel, Acquire)
+            {
+                Ok(_) => return cur,
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+
+    /// Marks the receiver side closed; returns the previous state and wakes
+    /// the sender's `closed` waiter if needed.
+    fn close(&self) -> usize {
+        let prev = self.state.fetch_or(CLOSED, AcqRel);
+        if prev & TX_TASK_SET != 0 && prev & VALUE_SENT == 0 {
+            // SAFETY: `TX_TASK_SET` was set, so the sender has finished
+            // writing `tx_task` and will not write it again without first
+            // clearing the bit, which it only does if `CLOSED` is clear.
+            self.tx_task.with(|p| unsafe {
+                if let Some(w) = &*p {
+                    w.wake_by_ref();
+                }
+            });
+        }
+        prev
+    }
+
+    /// Takes the value out.
+    ///
+    /// # Safety
+    ///
+    /// The caller is the receiver and has observed `VALUE_SENT`.
+    unsafe fn take_value(&self) -> Option<T> {
+        // SAFETY: per the contract the sender no longer touches `value`.
+        self.value.with_mut(|p| unsafe { (*p).take() })
+    }
+
+    /// Whether a value is present.
+    ///
+    /// # Safety
+    ///
+    /// Same as `take_value`.
+    unsafe fn has_value(&self) -> bool {
+        // SAFETY: per the contract the sender no longer touches `value`.
+        self.value.with(|p| unsafe { (*p).is_some() })
+    }
+
+    /// Registers `waker` in the cell guarded by `bit`, unless `done` gets
+    /// set. Returns `true` if `done` is set (the caller must not wait).
+    ///
+    /// # Safety
+    ///
+    /// `cell` must be the cell guarded by `bit` and the caller must be the
+    /// side that owns writes to it.
+    unsafe fn register(&self, cell: &UnsafeCell<Option<Waker>>, bit: usize, done: usize, waker: &Waker) -> bool {
+        let mut state = self.state.load(Acquire);
+        if state & done != 0 {
+            return true;
+        }
+        if state & bit != 0 {
+            // SAFETY: the bit is set, so the other side may read the cell,
+            // but nobody writes it: shared reads are fine.
+            let same = cell.with(|p| unsafe { (*p).as_ref().is_some_and(|w| w.will_wake(waker)) });
+            if same {
+                return false;
+            }
+            state = self.state.fetch_and(!bit, AcqRel);
+            if state & done != 0 {
+                // The other side may be using the old waker: leave it, put
+                // the bit back so the bookkeeping stays consistent.
+                self.state.fetch_or(bit, AcqRel);
+                return true;
+            }
+        }
+        // SAFETY: the bit is clear and `done` was not set when we cleared it
+        // (or it was never set), so the other side will not read the cell
+        // until we set the bit again.
+        cell.with_mut(|p| unsafe { *p = Some(waker.clone()) });
+        let state = self.state.fetch_or(bit, AcqRel);
+        state & done != 0
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Inner<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state.load(Acquire);
+        f.debug_struct("Inner")
+            .field("value_sent", &(state & VALUE_SENT != 0))
+            .field("closed", &(state & CLOSED != 0))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Creates a new oneshot channel, returning its sending and receiving
+/// halves.
+///
+/// The [`Sender`] sends one value with [`Sender::send`]; the [`Receiver`] is
+/// awaited to get it.
+///
+/// # Examples
+///
+/// ```
+/// use kiso::sync::oneshot;
+///
+/// # #[kiso::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let (tx, rx) = oneshot::channel();
+/// kiso::spawn(async move {
+///     if tx.send("done").is_err() {
+///         println!("the receiver went away");
+///     }
+/// });
+/// assert_eq!(rx.await.unwrap(), "done");
+/// # }
+/// ```
+pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
+    let inner = Arc::new(Inner {
+        state: AtomicUsize::new(0),
+        value: UnsafeCell::new(None),
+        rx_task: UnsafeCell::new(None),
+        tx_task: UnsafeCell::new(None),
+    });
+    (
+        Sender {
+            inner: Some(inner.clone()),
+        },
+        Receiver { inner: Some(inner) },
+    )
+}
+
+/// The sending half of a oneshot channel, created by [`channel`].
+///
+/// It sends at most one value, with [`Sender::send`]. Dropping it without
+/// sending makes the receiver resolve to an error.
+///
+/// # Examples
+///
+/// ```
+/// use kiso::sync::oneshot;
+///
+/// # #[kiso::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let (tx, rx) = oneshot::channel::<i32>();
+/// tx.send(-1).unwrap();
+/// assert_eq!(rx.await, Ok(-1));
+/// # }
+/// ```
+pub struct Sender<T> {
+    inner: Option<Arc<Inner<T>>>,
+}
+
+/// The receiving half of a oneshot channel, created by [`channel`].
+///
+/// Await it to get the value. It resolves to
+/// [`RecvError`] if the sender is dropped without sending.
+///
+/// # Cancel safety
+///
+/// Awaiting `&mut Receiver` is cancel safe: if the wait is cancelled (e.g.
+/// in `select!`), no value is lost; it stays in the channel for a later
+/// poll or [`try_recv`](Receiver::try_recv).
+///
+/// # Panics
+///
+/// Polling the receiver again after it resolved panics.
+///
+/// # Examples
+///
+/// ```
+/// use kiso::sync::oneshot;
+///
+/// # #[kiso::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::future::poll_fn;
+/// use std::pin::Pin;
+/// use std::future::Future;
+/// use std::task::Poll;
+///
+/// let (tx, mut rx) = oneshot::channel();
+/// // A wait that is given up on loses nothing...
+/// let first = poll_fn(|cx| Poll::Ready(Pin::new(&mut rx).poll(cx))).await;
+/// assert!(first.is_pending());
+/// tx.send(7u8).unwrap();
+/// // ...the value is still there for the next one.
+/// assert_eq!(rx.await, Ok(7));
+/// # }
+/// ```
+pub struct Receiver<T> {
+    inner: Option<Arc<Inner<T>>>,
+}
+
+impl<T: fmt::Debug> fmt::Debug for Sender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sender").field("inner", &self.inner).finish()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Receiver<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receiver").field("inner", &self.inner).finish()
+    }
+}
+
+impl<T> Sender<T> {
+    /// Sends `t` to the receiver, consuming the sender.
+    ///
+    /// The call never waits. It succeeds as long as the receiver is still
+    /// open, even if nobody is awaiting it yet.
+    ///
+    /// # Errors
+    ///
+    /// If the receiver was dropped or [closed](Receiver::close), the value
+    /// is given back as `Err(t)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let (tx, rx) = oneshot::channel();
+    /// assert!(tx.send(1).is_ok());
+    /// assert_eq!(rx.await, Ok(1));
+    ///
+    /// let (tx, rx) = oneshot::channel();
+    /// drop(rx);
+    /// assert_eq!(tx.send(2), Err(2));
+    /// # }
+    /// ```
+    pub fn send(mut self, t: T) -> Result<(), T> {
+        let inner = self.inner.take().expect("sender used after send");
+        // SAFETY: `VALUE_SENT` is not set yet (only this sender sets it), so
+        // the receiver does not touch `value`.
+        inner.value.with_mut(|p| unsafe { *p = Some(t) });
+        let prev = inner.complete();
+        if prev & CLOSED != 0 {
+            // SAFETY: `complete` did not set `VALUE_SENT`, so the receiver
+            // never reads `value`; it is still ours.
+            let t = unsafe { inner.take_value() }.expect("value just stored");
+            return Err(t);
+        }
+        if prev & RX_TASK_SET != 0 {
+            // SAFETY: `RX_TASK_SET` was set when we set `VALUE_SENT`, so the
+            // receiver wrote the waker before and will not write it again.
+            inner.rx_task.with(|p| unsafe {
+                if let Some(w) = &*p {
+                    w.wake_by_ref();
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// Waits until the receiver is dropped or [closed](Receiver::close).
+    ///
+    /// Useful to stop computing a value nobody wants any more.
+    ///
+    /// # Cancel safety
+    ///
+    /// This method is cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let (mut tx, rx) = oneshot::channel::<()>();
+    /// kiso::spawn(async move { drop(rx) });
+    /// tx.closed().await;
+    /// assert!(tx.is_closed());
+    /// # }
+    /// ```
+    pub async fn closed(&mut self) {
+        std::future::poll_fn(|cx| self.poll_closed(cx)).await
+    }
+
+    /// Returns `true` if the receiver was dropped or
+    /// [closed](Receiver::close); a [`send`](Sender::send) would then fail.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot;
+    ///
+    /// let (tx, rx) = oneshot::channel::<()>();
+    /// assert!(!tx.is_closed());
+    /// drop(rx);
+    /// assert!(tx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        match &self.inner {
+            Some(inner) => inner.state.load(Acquire) & CLOSED != 0,
+            None => true,
+        }
+    }
+
+    /// Polls whether the receiver was dropped or closed.
+    ///
+    /// Returns `Poll::Ready(())` once it is; otherwise `Poll::Pending`,
+    /// and the waker of `cx` is woken when it happens. Only the waker of the
+    /// last call is kept. This spends cooperative budget.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot;
+    /// use std::future::poll_fn;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let (mut tx, rx) = oneshot::channel::<()>();
+    /// drop(rx);
+    /// poll_fn(|cx| tx.poll_closed(cx)).await;
+    /// # }
+    /// ```
+    pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let coop = ready!(crate::task::coop::poll_proceed(cx));
+        let inner = self.inner.as_ref().expect("sender used after send");
+        // SAFETY: `tx_task` is the cell guarded by `TX_TASK_SET`, which only
+        // the sender writes.
+        if unsafe { inner.register(&inner.tx_task, TX_TASK_SET, CLOSED, cx.waker()) } {
+            coop.made_progress();
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.take() {
+            let prev = inner.complete();
+            if prev & CLOSED == 0 && prev & RX_TASK_SET != 0 {
+                // SAFETY: as in `send`.
+                inner.rx_task.with(|p| unsafe {
+                    if let Some(w) = &*p {
+                        w.wake_by_ref();
+                    }
+                });
+            }
+        }
+    }
+}
+
+impl<T> Receiver<T> {
+    /// Closes the channel without dropping the receiver.
+    ///
+    /// Later [`send`](Sender::send)s fail and
+    /// [`Sender::closed`] completes. A value sent before the close can still
+    /// be received with [`try_recv`](Receiver::try_recv) or by awaiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot::{self, error::TryRecvError};
+    ///
+    /// let (tx, mut rx) = oneshot::channel::<u8>();
+    /// rx.close();
+    /// assert!(tx.is_closed());
+    /// assert_eq!(tx.send(1), Err(1));
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
+    pub fn close(&mut self) {
+        if let Some(inner) = &self.inner {
+            inner.close();
+        }
+    }
+
+    /// Returns `true` once the receiver has yielded its result (a value or
+    /// an error), from awaiting or from [`try_recv`](Receiver::try_recv).
+    /// Polling it after that panics.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let (tx, mut rx) = oneshot::channel();
+    /// assert!(!rx.is_terminated());
+    /// tx.send(3).unwrap();
+    /// assert_eq!((&mut rx).await, Ok(3));
+    /// assert!(rx.is_terminated());
+    /// # }
+    /// ```
+    pub fn is_terminated(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// Returns `true` if there is no value waiting to be received: nothing
+    /// was sent yet, the sender was dropped without sending, the channel
+    /// was closed before a send, or the value was already received.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot;
+    ///
+    /// # #[kiso::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let (tx, mut rx) = oneshot::channel();
+    /// assert!(rx.is_empty());
+    /// tx.send(0).unwrap();
+    /// assert!(!rx.is_empty());
+    /// let _ = (&mut rx).await;
+    /// assert!(rx.is_empty());
+    /// # }
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        let Some(inner) = &self.inner else {
+            return true;
+        };
+        if inner.state.load(Acquire) & VALUE_SENT != 0 {
+            // SAFETY: `VALUE_SENT` observed; only the receiver uses `value`.
+            !unsafe { inner.has_value() }
+        } else {
+            true
+        }
+    }
+
+    /// Receives the value without waiting.
+    ///
+    /// # Errors
+    ///
+    /// * [`TryRecvError::Empty`] if no value was sent yet and the sender is
+    ///   still alive;
+    /// * [`TryRecvError::Closed`] if the sender was dropped without sending,
+    ///   the receiver was closed before a value came, or the result was
+    ///   already taken.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot::{self, error::TryRecvError};
+    ///
+    /// let (tx, mut rx) = oneshot::channel();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// tx.send("hi").unwrap();
+    /// assert_eq!(rx.try_recv(), Ok("hi"));
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
+    pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
+        let result = match &self.inner {
+            Some(inner) => {
+                let state = inner.state.load(Acquire);
+                if state & VALUE_SENT != 0 {
+                    // SAFETY: `VALUE_SENT` observed.
+                    unsafe { inner.take_value() }.ok_or(TryRecvError::Closed)
+                } else if state & CLOSED != 0 {
+                    Err(TryRecvError::Closed)
+                } else {
+                    return Err(TryRecvError::Empty);
+                }
+            }
+            None => Err(TryRecvError::Closed),
+        };
+        self.inner = None;
+        result
+    }
+
+    /// Blocks the current thread until the value arrives; for use outside
+    /// asynchronous code.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`RecvError`] if the sender is dropped without sending.
+    ///
+    /// # Panics
+    ///
+    /// Panics if called from inside an asynchronous execution context (a
+    /// thread driving a runtime).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::sync::oneshot;
+    ///
+    /// let (tx, rx) = oneshot::channel::<u8>();
+    /// let t = std::thread::spawn(move || rx.blocking_recv());
+    /// tx.send(10).unwrap();
+    /// assert_eq!(t.join().unwrap(), Ok(10));
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv(self) -> Result<T, RecvError> {
+        block_on(self)
+    }
+}
+
+impl<T> Drop for Receiver<T> {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.take() {
+            let prev = inner.close();
+            if prev & VALUE_SENT != 0 {
+                // SAFETY: `VALUE_SENT` observed: drop the value here rather
+                // than whenever the last handle goes.
+                drop(unsafe { inner.take_value() });
+            }
+        }
+    }
+}
+
+impl<T> Future for Receiver<T> {
+    type Output = Result<T, RecvError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let coop = ready!(crate::task::coop::poll_proceed(cx));
+        let inner = self
+            .inner
+            .as_ref()
+            .expect("called after complete");
+        // SAFETY: `rx_task` is the cell guarded by `RX_TASK_SET`, which only
+        // the receiver writes.
+        let done = unsafe { inner.register(&inner.rx_task, RX_TASK_SET, VALUE_SENT | CLOSED, cx.waker()) };
+        if !done {
+            return Poll::Pending;
+        }
+        let state = inner.state.load(Acquire);
+        let result = if state & VALUE_SENT != 0 {
+            // SAFETY: `VALUE_SENT` observed.
+            unsafe { inner.take_value() }.ok_or(RecvError(()))
+        } else {
+            Err(RecvError(()))
+        };
+        coop.made_progress();
+        self.inner = None;
+        Poll::Ready(result)
+    }
+}
+
+pub(crate) use super::blocking::block_on;
+
