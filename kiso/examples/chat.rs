@@ -10,10 +10,9 @@
 //! channel; the map of channels is the chat room. The room's lock is never
 //! held across an `.await`, so a plain `std::sync::Mutex` does.
 
-use futures::channel::mpsc::{unbounded, UnboundedSender};
-use futures::StreamExt;
 use kiso::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use kiso::net::{TcpListener, TcpStream};
+use kiso::sync::mpsc::{unbounded_channel, UnboundedSender};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -64,11 +63,11 @@ async fn client(socket: TcpStream, peer: SocketAddr, room: &Room) -> std::io::Re
 
     // Join the room: from now on the others' lines come through `inbox`,
     // and a task of our own writes them out.
-    let (outbox, mut inbox) = unbounded::<String>();
+    let (outbox, mut inbox) = unbounded_channel::<String>();
     room.lock().unwrap().insert(peer, outbox);
     say(room, peer, format!("* {name} joined"));
     let writing = kiso::spawn(async move {
-        while let Some(line) = inbox.next().await {
+        while let Some(line) = inbox.recv().await {
             if writer.write_all(line.as_bytes()).await.is_err() {
                 break;
             }
@@ -90,7 +89,7 @@ fn say(room: &Room, from: SocketAddr, line: String) {
     for (addr, outbox) in room.lock().unwrap().iter() {
         if *addr != from {
             // A send fails only if that client is leaving; skip it.
-            let _ = outbox.unbounded_send(line.clone());
+            let _ = outbox.send(line.clone());
         }
     }
 }
