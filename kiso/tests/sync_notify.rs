@@ -524,3 +524,96 @@ fn channel_pattern_loses_no_wakeup_multi_thread() {
         });
     });
 }
+
+/// `notify_waiters` with more waiters than one wake-up batch, one of whose
+/// wake-ups queues a new waiter while the call is still running.
+mod many_waiters {
+    use kiso::sync::futures::OwnedNotified;
+    use kiso::sync::Notify;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::task::{Context, Wake, Waker};
+
+    /// Counts its wake-ups; the first one also queues a new waiter on the
+    /// `Notify` (while `notify_waiters` is still running).
+    struct Recorder {
+        notify: Arc<Notify>,
+        wakes: AtomicUsize,
+        late: Mutex<Option<Pin<Box<OwnedNotified>>>>,
+        queue_late: bool,
+    }
+
+    impl Wake for Recorder {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            if self.wakes.fetch_add(1, Ordering::SeqCst) == 0 && self.queue_late {
+                let mut late = Box::pin(self.notify.clone().notified_owned());
+                assert!(!late.as_mut().enable());
+                *self.late.lock().unwrap() = Some(late);
+            }
+        }
+    }
+
+    #[test]
+    fn notify_waiters_wakes_many_once_and_not_later_waiters() {
+        const N: usize = 100;
+        let notify = Arc::new(Notify::new());
+        let recorders: Vec<_> = (0..N)
+            .map(|i| {
+                Arc::new(Recorder {
+                    notify: notify.clone(),
+                    wakes: AtomicUsize::new(0),
+                    late: Mutex::new(None),
+                    queue_late: i == 0,
+                })
+            })
+            .collect();
+        let mut futs: Vec<_> = (0..N)
+            .map(|_| Box::pin(notify.clone().notified_owned()))
+            .collect();
+        for (f, r) in futs.iter_mut().zip(&recorders) {
+            let waker = Waker::from(r.clone());
+            assert!(f
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending());
+        }
+        // Drop a few queued waiters before the call: they must not be woken.
+        let dropped: Vec<_> = futs.drain(90..).collect();
+        drop(dropped);
+        notify.notify_waiters();
+        for (f, r) in futs.iter_mut().zip(&recorders) {
+            assert_eq!(r.wakes.load(Ordering::SeqCst), 1);
+            assert!(f
+                .as_mut()
+                .poll(&mut Context::from_waker(Waker::noop()))
+                .is_ready());
+        }
+        for r in &recorders[90..] {
+            assert_eq!(r.wakes.load(Ordering::SeqCst), 0);
+        }
+        // The waiter queued from inside a wake-up came after the call: still
+        // pending, and the next `notify_one` goes to it (no permit stored).
+        let mut late = recorders[0]
+            .late
+            .lock()
+            .unwrap()
+            .take()
+            .expect("late waiter");
+        assert!(late
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+            .is_pending());
+        notify.notify_one();
+        assert!(late
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+            .is_ready());
+        let mut next = Box::pin(notify.clone().notified_owned());
+        assert!(!next.as_mut().enable());
+    }
+}

@@ -1,7 +1,8 @@
 //! The FIFO semaphore that `Semaphore`, `Mutex` and `RwLock` are built on.
 //!
-//! Available permits live in one atomic word (`permits << 1 | closed`), so an
-//! uncontended acquire or release is a single CAS or add. Tasks that cannot
+//! Available permits live in one atomic word
+//! (`permits << 2 | waiters << 1 | closed`), so an uncontended acquire or
+//! release is a single CAS, without touching the queue lock. Tasks that cannot
 //! get all their permits at once wait in an intrusive queue (nodes live in
 //! the `Acquire` futures) guarded by a mutex. Releases hand permits to the
 //! queue front first, partially if the front needs more than what is
@@ -9,9 +10,14 @@
 //!
 //! * **invariant**: while the queue is non-empty the atomic word holds zero
 //!   permits, so a newcomer can never overtake a waiter (FIFO fairness);
-//! * every change to the atomic word that *adds* permits happens with the
-//!   queue lock held, and an acquirer re-checks the word under the lock
-//!   before queueing, so no release is missed.
+//! * the `WAITERS` bit of the word is set exactly while the queue is
+//!   non-empty, and only changed with the queue lock held. A release that
+//!   sees it clear adds its permits with one CAS; one that sees it set takes
+//!   the lock and hands the permits to the queue. An acquirer that is about
+//!   to queue sets the bit (under the lock) with the same CAS that checks the
+//!   word for permits, so a lock-free release either lands before that CAS
+//!   (and the acquirer sees its permits) or fails its own CAS and goes
+//!   through the lock: no release is missed.
 
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::AtomicUsize;
@@ -27,7 +33,7 @@ use std::task::{ready, Context, Poll, Waker};
 
 /// A FIFO semaphore with batch acquires.
 pub(crate) struct Semaphore {
-    /// `available << PERMIT_SHIFT | CLOSED`.
+    /// `available << PERMIT_SHIFT | WAITERS | CLOSED`.
     permits: AtomicUsize,
     waiters: Mutex<Waitlist>,
 }
@@ -136,7 +142,9 @@ impl Semaphore {
     /// The most permits a semaphore can hold.
     pub(crate) const MAX_PERMITS: usize = usize::MAX >> 3;
     const CLOSED: usize = 1;
-    const PERMIT_SHIFT: usize = 1;
+    /// Set while the queue is non-empty (changed only under the queue lock).
+    const WAITERS: usize = 2;
+    const PERMIT_SHIFT: usize = 2;
 
     /// A semaphore with `permits` permits.
     #[track_caller]
@@ -238,6 +246,8 @@ impl Semaphore {
     }
 
     /// Takes up to `max` permits (as many as are available); `Err` if closed.
+    /// When that is fewer than `max` the caller is going to queue, so the same
+    /// CAS sets `WAITERS`. Must be called with the queue lock held.
     fn take_available(&self, max: usize) -> Result<usize, ()> {
         let mut curr = self.permits.load(AcqOrd);
         loop {
@@ -245,15 +255,14 @@ impl Semaphore {
                 return Err(());
             }
             let take = (curr >> Self::PERMIT_SHIFT).min(max);
-            if take == 0 {
-                return Ok(0);
+            let mut next = curr - (take << Self::PERMIT_SHIFT);
+            if take < max {
+                next |= Self::WAITERS;
             }
-            match self.permits.compare_exchange(
-                curr,
-                curr - (take << Self::PERMIT_SHIFT),
-                AcqRel,
-                AcqOrd,
-            ) {
+            if next == curr {
+                return Ok(take);
+            }
+            match self.permits.compare_exchange(curr, next, AcqRel, AcqOrd) {
                 Ok(_) => return Ok(take),
                 Err(actual) => curr = actual,
             }
@@ -283,7 +292,34 @@ impl Semaphore {
         if added == 0 {
             return;
         }
+        // Fast path: nobody waits, so the permits go straight into the word.
+        let mut curr = self.permits.load(AcqOrd);
+        while curr & Self::WAITERS == 0 {
+            let prev = curr >> Self::PERMIT_SHIFT;
+            assert!(
+                added <= Self::MAX_PERMITS - prev,
+                "number of added permits ({}) would overflow MAX_PERMITS ({})",
+                added,
+                Self::MAX_PERMITS
+            );
+            match self.permits.compare_exchange(
+                curr,
+                curr + (added << Self::PERMIT_SHIFT),
+                AcqRel,
+                AcqOrd,
+            ) {
+                Ok(_) => return,
+                Err(actual) => curr = actual,
+            }
+        }
         self.add_permits_locked(added, self.lock());
+    }
+
+    /// Clears `WAITERS` once the queue is empty. Called with the lock held.
+    fn clear_waiters_if_empty(&self, waiters: &Waitlist) {
+        if waiters.queue.is_empty() {
+            self.permits.fetch_and(!Self::WAITERS, AcqRel);
+        }
     }
 
     #[track_caller]
@@ -319,16 +355,29 @@ impl Semaphore {
                     n += 1;
                 }
             }
-            if rem > 0 && waiters.queue.is_empty() {
+            if waiters.queue.is_empty() {
                 let prev = self.permits.load(Relaxed) >> Self::PERMIT_SHIFT;
-                assert!(
-                    rem <= Self::MAX_PERMITS - prev,
-                    "number of added permits ({}) would overflow MAX_PERMITS ({})",
-                    rem,
-                    Self::MAX_PERMITS
-                );
-                self.permits
-                    .fetch_add(rem << Self::PERMIT_SHIFT, AcqRel);
+                if rem > Self::MAX_PERMITS - prev {
+                    // Keep the word consistent with the (empty) queue before
+                    // panicking.
+                    self.permits.fetch_and(!Self::WAITERS, AcqRel);
+                    panic!(
+                        "number of added permits ({}) would overflow MAX_PERMITS ({})",
+                        rem,
+                        Self::MAX_PERMITS
+                    );
+                }
+                // Only lock holders touch `WAITERS`, and other threads only
+                // move permits in and out with CASes that fail on a changed
+                // word, so a CAS loop sets both at once.
+                let mut curr = self.permits.load(AcqOrd);
+                loop {
+                    let next = (curr & !Self::WAITERS) + (rem << Self::PERMIT_SHIFT);
+                    match self.permits.compare_exchange(curr, next, AcqRel, AcqOrd) {
+                        Ok(_) => break,
+                        Err(actual) => curr = actual,
+                    }
+                }
                 rem = 0;
             }
             drop(waiters);
@@ -369,6 +418,7 @@ impl Semaphore {
         let mut waiters = self.lock();
         self.permits.fetch_or(Self::CLOSED, AcqRel);
         waiters.closed = true;
+        self.permits.fetch_and(!Self::WAITERS, AcqRel);
         let mut wakers = Vec::new();
         while let Some(node) = waiters.queue.pop_front() {
             // SAFETY: as in `add_permits_locked`: linked nodes are live and
@@ -503,6 +553,7 @@ impl Drop for Acquire<'_> {
             }
             needed
         };
+        sem.clear_waiters_if_empty(&waiters);
         let assigned = self.num_permits - needed;
         if assigned > 0 {
             sem.add_permits_locked(assigned, waiters);

@@ -186,3 +186,25 @@ fn loom_rwlock_writer_vs_reader() {
         assert_eq!(*l.try_write().unwrap(), 1);
     });
 }
+
+/// Lock-free releases (no `WAITERS` bit) racing with an acquirer that is
+/// about to queue: the acquirer either sees the permit or is queued before
+/// the release, which then hands it over; at the end the bit is clear, so
+/// the permit is back in the word.
+#[test]
+fn loom_fast_release_vs_queueing_acquire() {
+    model(|| {
+        let sem = Arc::new(Semaphore::new(1));
+        let s2 = sem.clone();
+        let t = thread::spawn(move || {
+            block_on(s2.acquire(1)).unwrap();
+            s2.release(1);
+        });
+        block_on(sem.acquire(1)).unwrap();
+        sem.release(1);
+        t.join().unwrap();
+        assert_eq!(sem.available_permits(), 1);
+        // Nobody waits, so a try_acquire must see the permit.
+        assert!(sem.try_acquire(1).is_ok());
+    });
+}

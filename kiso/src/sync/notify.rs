@@ -14,7 +14,7 @@
 
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::AtomicUsize;
-use crate::loom::sync::atomic::Ordering::SeqCst;
+use crate::loom::sync::atomic::Ordering::{Acquire, Relaxed, Release as RelOrd, SeqCst};
 use crate::loom::sync::{Mutex, MutexGuard};
 use std::sync::Arc;
 
@@ -49,6 +49,7 @@ fn with_state(word: usize, state: usize) -> usize {
 
 /// How a queued waiter was released.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
 enum Release {
     /// Still queued.
     No,
@@ -59,6 +60,21 @@ enum Release {
     /// By `notify_waiters`.
     All,
 }
+
+impl Release {
+    fn from_usize(v: usize) -> Release {
+        match v {
+            0 => Release::No,
+            1 => Release::One,
+            2 => Release::Last,
+            _ => Release::All,
+        }
+    }
+}
+
+/// Wakers `notify_waiters` collects before it unlocks the mutex and wakes
+/// them (small under loom so that the models go through several batches).
+const WAKE_BATCH: usize = if cfg!(loom) { 1 } else { 32 };
 
 /// Which end of the queue a single notification goes to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,24 +88,32 @@ struct Node {
     prev: Option<NonNull<Waiter>>,
     next: Option<NonNull<Waiter>>,
     waker: Option<Waker>,
-    release: Release,
 }
 
 /// A queue node, embedded in (and pinned with) a `Notified`/`OwnedNotified`.
 struct Waiter {
     node: UnsafeCell<Node>,
+    /// A `Release` as `usize`. Only changed with the mutex held; a notifier
+    /// stores it (`Release` ordering) as its very last access to the node,
+    /// so an owner that loads a value other than `No` (`Acquire`) may finish
+    /// or drop its future without taking the mutex.
+    release: AtomicUsize,
     _pinned: PhantomPinned,
 }
 
 impl Waiter {
+    fn release(&self) -> Release {
+        Release::from_usize(self.release.load(Acquire))
+    }
+
     fn new() -> Waiter {
         Waiter {
             node: UnsafeCell::new(Node {
                 prev: None,
                 next: None,
                 waker: None,
-                release: Release::No,
             }),
+            release: AtomicUsize::new(Release::No as usize),
             _pinned: PhantomPinned,
         }
     }
@@ -187,6 +211,132 @@ impl List {
         // SAFETY: `w` is in this list and the mutex is held.
         unsafe { self.remove(w) };
         Some(w)
+    }
+
+    /// Moves every node of this non-empty list into a circular list closed
+    /// by `sentinel`, leaving this list empty.
+    ///
+    /// In the circular list no node has a `None` link, so `remove` (which a
+    /// dropped future calls on the `Notify`'s list) only relinks neighbours
+    /// and never touches this list's `head`/`tail`.
+    ///
+    /// # Safety
+    ///
+    /// The mutex is held, the list is non-empty, and `sentinel` is live, not
+    /// linked anywhere, and stays put until the circular list is empty again.
+    unsafe fn detach_into(&mut self, sentinel: NonNull<Waiter>) {
+        let (head, tail) = (self.head.take(), self.tail.take());
+        // SAFETY: caller's contract: all three nodes are live, the mutex is held.
+        unsafe {
+            node(sentinel, |n| {
+                n.next = head;
+                n.prev = tail;
+            });
+            node(head.expect("detach an empty list"), |n| n.prev = Some(sentinel));
+            node(tail.expect("detach an empty list"), |n| n.next = Some(sentinel));
+        }
+    }
+}
+
+/// Unlinks the first node of the circular list closed by `sentinel`.
+///
+/// # Safety
+///
+/// The mutex is held and `sentinel` closes a circular list made by
+/// `detach_into` (its nodes are live).
+unsafe fn pop_detached(sentinel: NonNull<Waiter>) -> Option<NonNull<Waiter>> {
+    // SAFETY: caller's contract.
+    unsafe {
+        let first = node(sentinel, |n| n.next).expect("circular list link");
+        if first == sentinel {
+            return None;
+        }
+        let next = node(first, |n| {
+            n.prev = None;
+            n.next.take()
+        })
+        .expect("circular list link");
+        node(sentinel, |n| n.next = Some(next));
+        node(next, |n| n.prev = Some(sentinel));
+        Some(first)
+    }
+}
+
+/// Marks the unlinked node `w` as released and returns its waker. After
+/// this the node must not be touched again: its owner may go away as soon
+/// as it sees the release.
+///
+/// # Safety
+///
+/// The mutex is held and `w` is live and was just unlinked.
+unsafe fn release_node(w: NonNull<Waiter>, release: Release) -> Option<Waker> {
+    // SAFETY: caller's contract.
+    unsafe {
+        let waker = node(w, |n| n.waker.take());
+        w.as_ref().release.store(release as usize, RelOrd);
+        waker
+    }
+}
+
+/// The waiters one `notify_waiters` call still has to release. If waking
+/// one of them panics, `Drop` releases the rest (without waking them) so
+/// that no node is left pointing at the sentinel on the unwound stack.
+struct Detached<'a> {
+    notify: &'a Notify,
+    sentinel: NonNull<Waiter>,
+    finished: bool,
+}
+
+impl<'a> Detached<'a> {
+    /// Releases every detached waiter, in batches of `WAKE_BATCH`, waking
+    /// them with the mutex unlocked when `wake` is set.
+    fn drain(&mut self, mut list: MutexGuard<'a, List>, wake: bool) {
+        let mut wakers: [Option<Waker>; WAKE_BATCH] = Default::default();
+        loop {
+            let mut n = 0;
+            let mut empty = false;
+            while n < WAKE_BATCH {
+                // SAFETY: the mutex is held and `sentinel` closes the list
+                // (it lives in `notify_waiters`' frame, which outlives us).
+                match unsafe { pop_detached(self.sentinel) } {
+                    // SAFETY: `w` was just unlinked and the mutex is held.
+                    Some(w) => wakers[n] = unsafe { release_node(w, Release::All) },
+                    None => {
+                        empty = true;
+                        break;
+                    }
+                }
+                n += 1;
+            }
+            if !empty {
+                // SAFETY: as above.
+                empty = unsafe { node(self.sentinel, |s| s.next == Some(self.sentinel)) };
+            }
+            if empty {
+                self.finished = true;
+            }
+            drop(list);
+            for slot in wakers.iter_mut().take(n) {
+                if let Some(waker) = slot.take() {
+                    if wake {
+                        waker.wake();
+                    }
+                }
+            }
+            if empty {
+                return;
+            }
+            list = crate::loom::lock(&self.notify.waiters);
+        }
+    }
+}
+
+impl Drop for Detached<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            let list = crate::loom::lock(&self.notify.waiters);
+            self.drain(list, false);
+        }
     }
 }
 
@@ -508,6 +658,24 @@ impl Notify {
     /// # }
     /// ```
     pub fn notify_waiters(&self) {
+        // Nobody queued: only the call counter changes, without the mutex.
+        // The CAS only succeeds on a word that is not `WAITING`, and a
+        // waiter that is about to queue moves the word to `WAITING` with a
+        // CAS of its own (which then fails and makes it see the new count),
+        // so no queued waiter can miss this call. While the word is
+        // `WAITING` only mutex holders change it: take the mutex then.
+        let mut word = self.state.load(SeqCst);
+        while state_of(word) != WAITING {
+            match self.state.compare_exchange(
+                word,
+                word.wrapping_add(CALL_UNIT),
+                SeqCst,
+                SeqCst,
+            ) {
+                Ok(_) => return,
+                Err(actual) => word = actual,
+            }
+        }
         let mut list = crate::loom::lock(&self.waiters);
         let word = self.state.load(SeqCst);
         if state_of(word) != WAITING {
@@ -516,27 +684,24 @@ impl Notify {
             self.state.fetch_add(CALL_UNIT, SeqCst);
             return;
         }
-        let mut wakers = Vec::new();
-        // SAFETY: we hold the mutex.
-        while let Some(w) = unsafe { list.pop(End::Oldest) } {
-            // SAFETY: `w` was just unlinked and the mutex is held; its owner
-            // only touches it with the mutex held while it is `Waiting`.
-            if let Some(waker) = unsafe {
-                node(w, |n| {
-                    n.release = Release::All;
-                    n.waker.take()
-                })
-            } {
-                wakers.push(waker);
-            }
-        }
+        // The waiters queued now are the ones this call wakes: move them
+        // out of the queue (waiters queued from here on are not ours) and
+        // release them in batches, unlocking the mutex to wake each batch.
+        let sentinel = Waiter::new();
+        let sentinel = NonNull::from(&sentinel);
+        // SAFETY: the mutex is held, the queue is non-empty (`WAITING`), and
+        // the sentinel lives on this frame until `pending` below has
+        // emptied the circular list (also when unwinding: `Drop`).
+        unsafe { list.detach_into(sentinel) };
         // `WAITING` is only left with the mutex held, so a plain store is fine.
         self.state
             .store(with_state(word.wrapping_add(CALL_UNIT), EMPTY), SeqCst);
-        drop(list);
-        for waker in wakers {
-            waker.wake();
-        }
+        let mut pending = Detached {
+            notify: self,
+            sentinel,
+            finished: false,
+        };
+        pending.drain(list, true);
     }
 
     fn notify_single(&self, end: End) {
@@ -573,12 +738,7 @@ impl Notify {
                     End::Newest => Release::Last,
                 };
                 // SAFETY: `w` was just unlinked and the mutex is held.
-                let waker = unsafe {
-                    node(w, |n| {
-                        n.release = release;
-                        n.waker.take()
-                    })
-                };
+                let waker = unsafe { release_node(w, release) };
                 if list.is_empty() {
                     self.state.store(with_state(word, EMPTY), SeqCst);
                 }
@@ -652,12 +812,8 @@ impl Notify {
                     }
                 }
                 // SAFETY: we own `waiter` exclusively (not linked yet).
-                unsafe {
-                    node(me, |n| {
-                        n.release = Release::No;
-                        n.waker = waker;
-                    })
-                };
+                unsafe { node(me, |n| n.waker = waker) };
+                waiter.release.store(Release::No as usize, Relaxed);
                 // SAFETY: the waiter is pinned inside its future (we were
                 // reached through `Pin<&mut _>`), is not linked, and the
                 // future's `Drop` unlinks it before the memory goes away.
@@ -667,11 +823,17 @@ impl Notify {
                 Poll::Pending
             }
             Progress::Waiting => {
+                // Released already: the notifier is done with the node, so
+                // there is no need for the mutex.
+                if waiter.release() != Release::No {
+                    *progress = Progress::Done;
+                    return Poll::Ready(());
+                }
                 let _list = crate::loom::lock(&self.waiters);
                 // SAFETY: the mutex is held, so nobody else touches the node.
                 let released = unsafe {
                     node(me, |n| {
-                        if n.release != Release::No {
+                        if waiter.release() != Release::No {
                             return true;
                         }
                         if let Some(w) = waker {
@@ -699,11 +861,14 @@ impl Notify {
         if progress != Progress::Waiting {
             return;
         }
+        // Released by `notify_waiters`: nothing to unlink or pass on, and the
+        // notifier no longer touches the node.
+        if waiter.release() == Release::All {
+            return;
+        }
         let me = NonNull::from(waiter);
         let mut list = crate::loom::lock(&self.waiters);
-        // SAFETY: the mutex is held.
-        let release = unsafe { node(me, |n| n.release) };
-        let waker = match release {
+        let waker = match waiter.release() {
             Release::No => {
                 // SAFETY: still linked (nobody released it) and the mutex is held.
                 unsafe { list.remove(me) };

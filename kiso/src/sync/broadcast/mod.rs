@@ -225,7 +225,14 @@ impl<T> Shared<T> {
 
     /// Wakes every receiver waiting in `recv`; consumes the tail guard.
     fn wake_receivers(&self, mut tail: MutexGuard<'_, Tail>) {
-        let waiters = std::mem::take(&mut tail.waiters);
+        if tail.waiters.is_empty() {
+            return;
+        }
+        // The replacement map gets the capacity the receivers needed last
+        // time, so that they re-register without the map growing (and
+        // reallocating) step by step again.
+        let cap = tail.waiters.capacity();
+        let waiters = std::mem::replace(&mut tail.waiters, HashMap::with_capacity(cap));
         drop(tail);
         for (_, w) in waiters {
             w.wake();
@@ -1129,7 +1136,17 @@ impl<T: Clone> Future for Recv<'_, T> {
             Err(TryRecvError::Closed) => Ok(Err(RecvError::Closed)),
         };
         match res {
-            Ok(r) => Poll::Ready(r),
+            Ok(r) => {
+                // A registered waker is only left behind on `Empty`; any
+                // other outcome needs a send (or the close) since the
+                // registration, and that send takes every registered waker
+                // out of the map before it unlocks the tail (it may not have
+                // got there yet, then our stale waker gets one spurious
+                // wake-up). So `Drop` has nothing to remove and need not
+                // lock the tail.
+                this.key = None;
+                Poll::Ready(r)
+            }
             Err(()) => Poll::Pending,
         }
     }

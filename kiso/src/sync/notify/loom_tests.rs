@@ -106,3 +106,59 @@ fn two_notify_one_two_waiters() {
         assert!(!c.as_mut().enable());
     });
 }
+
+/// `notify_waiters` releases its waiters in batches (one per batch under
+/// loom), unlocking in between, while one of them is dropped and another is
+/// awaited: the dropped one unlinks itself from the detached list without
+/// corrupting it, the other is woken, and nothing is left over as a permit.
+#[test]
+fn notify_waiters_batches_vs_drop() {
+    model(|| {
+        let notify = Arc::new(Notify::new());
+        let mut a = Box::pin(notify.clone().notified_owned());
+        let mut b = Box::pin(notify.clone().notified_owned());
+        assert!(!a.as_mut().enable());
+        assert!(!b.as_mut().enable());
+        let n2 = notify.clone();
+        let th = thread::spawn(move || n2.notify_waiters());
+        drop(a);
+        block_on(b);
+        th.join().unwrap();
+        let mut c = std::pin::pin!(notify.notified());
+        assert!(!c.as_mut().enable());
+    });
+}
+
+/// A waiter queued while `notify_waiters` is between batches is not woken
+/// by it (it was not waiting when the call started), while the waiters that
+/// were queued are.
+#[test]
+fn notify_waiters_skips_later_waiters() {
+    model(|| {
+        let notify = Arc::new(Notify::new());
+        let mut a = Box::pin(notify.clone().notified_owned());
+        let mut b = Box::pin(notify.clone().notified_owned());
+        assert!(!a.as_mut().enable());
+        assert!(!b.as_mut().enable());
+        let n2 = notify.clone();
+        let th = thread::spawn(move || n2.notify_waiters());
+        let mut late = Box::pin(notify.clone().notified_owned());
+        let early = late.as_mut().enable();
+        th.join().unwrap();
+        block_on(a);
+        block_on(b);
+        // `late` was created either before the call (then the call released
+        // it) or after it (then it is still queued, in the `Notify`'s own
+        // queue, and the next `notify_one` reaches it).
+        let mut cx = Context::from_waker(Waker::noop());
+        let ready = late.as_mut().poll(&mut cx).is_ready();
+        assert!(ready || !early);
+        if !ready {
+            notify.notify_one();
+            block_on(late);
+        }
+        // Either way no permit is left over.
+        let mut c = std::pin::pin!(notify.notified());
+        assert!(!c.as_mut().enable());
+    });
+}

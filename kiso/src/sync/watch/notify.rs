@@ -1,105 +1,66 @@
-//! A small broadcast-style wake-up list used by the watch channel: a
-//! `Notified` catches every `notify_waiters` call made after it was created,
-//! even before it is first polled.
+//! The broadcast-style wake-up list used by the watch and broadcast channels:
+//! a `Notified` catches every `notify_waiters` call made after it was
+//! created, even before it is first polled.
+//!
+//! It is built on the crate's [`Notify`] (spread over a few instances), whose
+//! `notified()`/`notify_waiters()` pair has exactly that behaviour, wakes
+//! in allocation-free batches, and lets a released waiter complete without
+//! taking the lock. Only `notify_waiters` is ever called on it, so no
+//! `notify_one` permit can be stored.
 
-use crate::loom::sync::atomic::AtomicUsize;
-use crate::loom::sync::atomic::Ordering::{Acquire, SeqCst};
-use crate::loom::sync::Mutex;
+use crate::sync::notify::{Notified, Notify};
+use std::cell::Cell;
 
-use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+/// How many `Notify`s the waiters are spread over. With many receivers
+/// waiting on one channel, a single `Notify` makes them all contend on one
+/// mutex and one cache line; spreading them lets `notified()` and the first
+/// poll mostly touch a `Notify` nobody else is using at that moment, at the
+/// price of `notify_waiters` visiting every one (a cheap atomic check for
+/// those without waiters). Small under loom to keep the models fast.
+const SHARDS: usize = if cfg!(loom) { 2 } else { 8 };
+
+std::thread_local! {
+    /// Round-robin shard choice of this thread: no shared counter, so
+    /// picking a shard does not itself contend.
+    static NEXT_SHARD: Cell<usize> = const { Cell::new(0) };
+}
+
+fn next_shard() -> usize {
+    // Loom replays a model many times and needs every run to make the same
+    // choices, which a thread-local counter surviving between runs breaks.
+    if cfg!(loom) {
+        return 0;
+    }
+    NEXT_SHARD
+        .try_with(|c| {
+            let i = c.get();
+            c.set(i.wrapping_add(1));
+            i % SHARDS
+        })
+        .unwrap_or(0)
+}
 
 #[derive(Debug)]
 pub(in crate::sync) struct WaitList {
-    /// Bumped (under the lock) by every `notify_waiters`.
-    generation: AtomicUsize,
-    inner: Mutex<Waiters>,
-}
-
-#[derive(Debug, Default)]
-struct Waiters {
-    next_key: usize,
-    wakers: HashMap<usize, Waker>,
+    shards: [Notify; SHARDS],
 }
 
 impl WaitList {
     pub(in crate::sync) fn new() -> WaitList {
         WaitList {
-            generation: AtomicUsize::new(0),
-            inner: Mutex::new(Waiters::default()),
+            shards: std::array::from_fn(|_| Notify::new()),
         }
     }
 
-    /// A future completing at the next `notify_waiters` after this call.
+    /// A future that completes at the first `notify_waiters` after this call.
     pub(in crate::sync) fn notified(&self) -> Notified<'_> {
-        Notified {
-            list: self,
-            generation: self.generation.load(SeqCst),
-            key: None,
-        }
+        self.shards[next_shard()].notified()
     }
 
-    /// Wakes every waiter registered so far and completes every `Notified`
-    /// created before this call.
+    /// Wakes every `Notified` created before this call.
     pub(in crate::sync) fn notify_waiters(&self) {
-        let wakers = {
-            let mut g = crate::loom::lock(&self.inner);
-            self.generation.fetch_add(1, SeqCst);
-            std::mem::take(&mut g.wakers)
-        };
-        for (_, w) in wakers {
-            w.wake();
-        }
-    }
-}
-
-pub(in crate::sync) struct Notified<'a> {
-    list: &'a WaitList,
-    generation: usize,
-    key: Option<usize>,
-}
-
-impl Future for Notified<'_> {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = &mut *self;
-        if this.list.generation.load(Acquire) != this.generation {
-            this.key = None;
-            return Poll::Ready(());
-        }
-        let mut g = crate::loom::lock(&this.list.inner);
-        if this.list.generation.load(Acquire) != this.generation {
-            this.key = None;
-            return Poll::Ready(());
-        }
-        let key = match this.key {
-            Some(k) => k,
-            None => {
-                let k = g.next_key;
-                g.next_key = g.next_key.wrapping_add(1);
-                this.key = Some(k);
-                k
-            }
-        };
-        match g.wakers.get_mut(&key) {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            Some(w) => w.clone_from(cx.waker()),
-            None => {
-                g.wakers.insert(key, cx.waker().clone());
-            }
-        }
-        Poll::Pending
-    }
-}
-
-impl Drop for Notified<'_> {
-    fn drop(&mut self) {
-        if let Some(key) = self.key {
-            let removed = crate::loom::lock(&self.list.inner).wakers.remove(&key);
-            drop(removed);
+        for shard in &self.shards {
+            shard.notify_waiters();
         }
     }
 }
