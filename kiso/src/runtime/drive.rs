@@ -50,7 +50,7 @@ pub(crate) fn park(
             crate::runtime::park::spin_step(i);
         }
         spin_done();
-        park.park_in_driver(0, timeout, |t| turn.poll(t));
+        park.park_in_driver(timeout, |t| turn.poll(t));
         return dispatch(&mut || turn.dispatch());
     }
     let _ = (handle, &dispatch);

@@ -67,17 +67,11 @@ impl ParkInner {
 
     /// Sleeps in the I/O driver: `turn` waits for OS events (no longer than
     /// the timeout given to it) and is woken early by [`ParkInner::unpark`].
-    /// Returns at once if a notification is pending. Spins `spins` times
-    /// first, as `park` does.
+    /// Returns at once if a notification is pending. (Callers spin first
+    /// if they want to: see `runtime::drive::park`.)
     #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
-    pub(crate) fn park_in_driver(&self, spins: u32, timeout: Option<Duration>, turn: impl FnOnce(Option<Duration>)) {
+    pub(crate) fn park_in_driver(&self, timeout: Option<Duration>, turn: impl FnOnce(Option<Duration>)) {
         debug_assert!(self.driver.is_some(), "parker without a driver waker");
-        for i in 0..spins {
-            if self.try_consume() {
-                return;
-            }
-            spin_step(i);
-        }
         if timeout == Some(Duration::ZERO) {
             self.try_consume();
             turn(timeout);
@@ -118,12 +112,6 @@ impl ParkInner {
     #[allow(dead_code)]
     pub(crate) fn park_spin_timeout(&self, spins: u32, timeout: Duration) {
         self.park_inner(spins, Some(timeout));
-    }
-
-    /// As `park`, but returns after `timeout` at the latest.
-    #[allow(dead_code)]
-    pub(crate) fn park_timeout(&self, timeout: Duration) {
-        self.park_inner(SPINS, Some(timeout));
     }
 
     fn park_inner(&self, spins: u32, timeout: Option<Duration>) {

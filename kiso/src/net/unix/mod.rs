@@ -44,19 +44,8 @@ pub type gid_t = u32;
 #[allow(non_camel_case_types)]
 pub type pid_t = i32;
 
-use crate::io::Ready;
-use crate::runtime::io::Registration;
 use std::io;
 use std::path::Path;
-
-/// Marks a freshly registered socket as ready for `ready` without waiting
-/// for the driver's first event, as Tokio does for accepted streams
-/// (readable and writable) and both ends of a new `pair()` (writable), so
-/// that an immediate `try_read` / `try_write` does not fail with a spurious
-/// `WouldBlock`.
-pub(crate) fn assume_ready(registration: &Registration, ready: Ready) {
-    registration.assume_ready(ready);
-}
 
 /// The address `path` names: on Linux and Android a path whose first byte
 /// is NUL names the rest in the abstract namespace; otherwise it is a

@@ -644,8 +644,8 @@ impl UnixStream {
         let (a, b) = mio::net::UnixStream::pair()?;
         let (a, b) = (UnixStream::new(a)?, UnixStream::new(b)?);
         // Fresh buffers: both ends can write at once; neither has data.
-        super::assume_ready(a.io.registration(), Ready::WRITABLE);
-        super::assume_ready(b.io.registration(), Ready::WRITABLE);
+        a.io.registration().assume_ready(Ready::WRITABLE);
+        b.io.registration().assume_ready(Ready::WRITABLE);
         Ok((a, b))
     }
 
@@ -654,7 +654,7 @@ impl UnixStream {
     pub(crate) fn new_accepted(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
         let stream = UnixStream::new(stream)?;
         // Writable, and usually holding the client's first bytes already.
-        super::assume_ready(stream.io.registration(), Ready::READABLE | Ready::WRITABLE);
+        stream.io.registration().assume_ready(Ready::READABLE | Ready::WRITABLE);
         Ok(stream)
     }
 

@@ -45,9 +45,6 @@ pub(crate) struct Driver {
     set: Mutex<RegistrationSet>,
     pending_release: AtomicUsize,
     is_shutdown: AtomicBool,
-    /// Set while a thread holds the right to turn the driver (a hint for
-    /// threads choosing how to sleep).
-    turning: AtomicBool,
     /// Counters (kiso-stable metrics).
     pub(crate) fd_registered: AtomicUsize,
     pub(crate) fd_deregistered: AtomicUsize,
@@ -83,7 +80,6 @@ impl Driver {
             set: Mutex::new(RegistrationSet { live: Vec::new(), released: Vec::new(), is_shutdown: false }),
             pending_release: AtomicUsize::new(0),
             is_shutdown: AtomicBool::new(false),
-            turning: AtomicBool::new(false),
             fd_registered: AtomicUsize::new(0),
             fd_deregistered: AtomicUsize::new(0),
             ready_count: AtomicUsize::new(0),
@@ -105,14 +101,7 @@ impl Driver {
             Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
             Err(std::sync::TryLockError::WouldBlock) => return None,
         };
-        self.turning.store(true, Relaxed);
         Some(Turn { driver: self, state })
-    }
-
-    /// Whether some thread holds the right to turn the driver now (a hint:
-    /// it may change at any moment).
-    pub(crate) fn is_turning(&self) -> bool {
-        self.turning.load(Relaxed)
     }
 
     /// Registers `source` for `interest`; its readiness is then tracked in
@@ -259,12 +248,6 @@ impl Turn<'_> {
             self.driver.ready_count.fetch_add(n, Relaxed);
         }
         n
-    }
-}
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        self.driver.turning.store(false, Relaxed);
     }
 }
 

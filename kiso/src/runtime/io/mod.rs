@@ -8,10 +8,6 @@
 //! * [`PollEvented`]: a mio resource plus its registration; the base of
 //!   every socket type.
 
-// Parts are used only by some of the features that pull the driver in
-// (`net`, `process`, `signal`).
-#![allow(dead_code)]
-
 mod driver;
 #[cfg(all(test, loom))]
 mod loom_tests;

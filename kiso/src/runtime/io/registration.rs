@@ -144,12 +144,6 @@ impl Registration {
             }
         }
     }
-
-    /// The runtime this resource is registered with.
-    #[allow(dead_code)]
-    pub(crate) fn handle(&self) -> &Arc<HandleInner> {
-        &self.handle
-    }
 }
 
 impl Drop for Registration {

@@ -308,8 +308,8 @@ impl UnixDatagram {
         let (a, b) = mio::net::UnixDatagram::pair()?;
         let (a, b) = (UnixDatagram::new(a)?, UnixDatagram::new(b)?);
         // Fresh queues: both ends can send at once; neither has data.
-        crate::net::unix::assume_ready(a.io.registration(), Ready::WRITABLE);
-        crate::net::unix::assume_ready(b.io.registration(), Ready::WRITABLE);
+        a.io.registration().assume_ready(Ready::WRITABLE);
+        b.io.registration().assume_ready(Ready::WRITABLE);
         Ok((a, b))
     }
 
