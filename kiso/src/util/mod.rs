@@ -1,5 +1,6 @@
 //! Small pieces shared across kiso.
 
+pub(crate) mod atomic_waker;
 pub(crate) mod linked_list;
 
 use std::ops::DerefMut;
@@ -12,4 +13,19 @@ pub(crate) fn pin_as_deref_mut<P: DerefMut>(pin: Pin<&mut Pin<P>>) -> Pin<&mut P
     // SAFETY: the inner `Pin<P>` guarantees its target is pinned; we only
     // reborrow it, never move it.
     unsafe { pin.get_unchecked_mut() }.as_mut()
+}
+
+/// Keeps `T` on cache lines of its own (128 bytes covers the adjacent-line
+/// prefetcher of x86 and the line size of recent ARM cores), so writes to it
+/// do not slow down readers of its neighbours.
+#[repr(align(128))]
+#[derive(Debug, Default)]
+pub(crate) struct CachePadded<T>(pub(crate) T);
+
+impl<T> std::ops::Deref for CachePadded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }

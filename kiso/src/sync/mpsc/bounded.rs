@@ -4,7 +4,7 @@ use std::fmt;
 use std::future::poll_fn;
 use std::task::{Context, Poll};
 
-use super::chan::{Acquire, Chan, MAX_CAPACITY};
+use super::chan::{Chan, MAX_CAPACITY};
 use super::error::{SendError, TryRecvError, TrySendError};
 use crate::loom::sync::Arc;
 
@@ -194,7 +194,12 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.chan.poll_recv(cx)).await
+        poll_fn(|cx| {
+            // SAFETY: called through the receiver handle, which alone uses the
+            // receiver side of the channel.
+            unsafe { self.chan.poll_recv(cx) }
+        })
+        .await
     }
 
     /// Receives up to `limit` values into `buffer` (appending), waiting
@@ -223,7 +228,12 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
+        poll_fn(|cx| {
+            // SAFETY: called through the receiver handle, which alone uses the
+            // receiver side of the channel.
+            unsafe { self.chan.poll_recv_many(cx, buffer, limit) }
+        })
+        .await
     }
 
     /// Receives a value if one is buffered, without waiting.
@@ -247,7 +257,9 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.chan.try_recv().map_err(|disconnected| {
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.try_recv() }.map_err(|disconnected| {
             if disconnected {
                 TryRecvError::Disconnected
             } else {
@@ -315,7 +327,9 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub fn close(&mut self) {
-        self.chan.close_rx();
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.close_rx() };
     }
 
     /// Whether the channel is closed: [`close`](Receiver::close) was called
@@ -330,7 +344,9 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.chan.is_closed_for_rx()
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.is_closed_for_rx() }
     }
 
     /// Whether no message is buffered.
@@ -344,7 +360,9 @@ impl<T> Receiver<T> {
     /// assert!(!rx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.chan.len() == 0
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.is_empty() }
     }
 
     /// How many messages are buffered.
@@ -358,7 +376,9 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.chan.len()
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.len() }
     }
 
     /// The free capacity: how many messages could be sent now without
@@ -408,7 +428,9 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.chan.poll_recv(cx)
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.poll_recv(cx) }
     }
 
     /// Polls for up to `limit` values: the poll form of
@@ -433,7 +455,9 @@ impl<T> Receiver<T> {
         buffer: &mut Vec<T>,
         limit: usize,
     ) -> Poll<usize> {
-        self.chan.poll_recv_many(cx, buffer, limit)
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.poll_recv_many(cx, buffer, limit) }
     }
 
     /// How many [`Sender`]s exist.
@@ -465,7 +489,8 @@ impl<T> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        self.chan.drop_rx();
+        // SAFETY: the receiver's drop, once.
+        unsafe { self.chan.drop_rx() };
     }
 }
 
@@ -508,10 +533,9 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
-        let mut acquire = Acquire::new(&self.chan, 1);
-        match poll_fn(|cx| acquire.poll_acquire(cx)).await {
-            Ok(guard) => {
-                self.chan.push_locked(guard, value);
+        match self.chan.acquire(1).await {
+            Ok(()) => {
+                self.chan.push_reserved(value);
                 Ok(())
             }
             Err(()) => Err(SendError(value)),
@@ -535,19 +559,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn closed(&self) {
-        struct Closed<'a, T> {
-            chan: &'a Chan<T>,
-            ticket: Option<u64>,
-        }
-        impl<T> Drop for Closed<'_, T> {
-            fn drop(&mut self) {
-                if let Some(t) = self.ticket {
-                    self.chan.cancel_closed(t);
-                }
-            }
-        }
-        let mut c = Closed { chan: &self.chan, ticket: None };
-        poll_fn(|cx| c.chan.poll_closed(cx, &mut c.ticket)).await;
+        self.chan.closed().await;
     }
 
     /// Sends `value` if there is room right now, without waiting.
@@ -727,14 +739,7 @@ impl<T> Sender<T> {
         if n > self.chan.max_capacity() {
             return Err(SendError(()));
         }
-        let mut acquire = Acquire::new(&self.chan, n);
-        match poll_fn(|cx| acquire.poll_acquire(cx)).await {
-            Ok(guard) => {
-                drop(guard);
-                Ok(())
-            }
-            Err(()) => Err(SendError(())),
-        }
+        self.chan.acquire(n).await.map_err(|()| SendError(()))
     }
 
     /// Like [`reserve`](Sender::reserve), but takes the sender and returns

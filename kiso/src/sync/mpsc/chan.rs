@@ -1,192 +1,226 @@
 //! The state shared by every handle of one channel.
 //!
-//! One lock guards the message queue, the capacity counter of bounded
-//! channels, the FIFO queue of senders waiting for capacity, and the
-//! receiver's waker. Every operation takes the lock once on its fast path
-//! and wakes tasks only after releasing it. Strong and weak sender counts are
-//! atomics so cloning and dropping handles stays cheap.
+//! * Messages go through the lock-free block queue of [`super::list`]:
+//!   senders claim slots with one `fetch_add`, the receiver reads them in
+//!   order.
+//! * The receiver's waker sits in an [`AtomicWaker`]. A sender only writes
+//!   it when a waker is registered, so a receiver that keeps up with its
+//!   senders costs them no shared write beyond the queue itself.
+//! * Capacity: a bounded channel's is the batch semaphore (FIFO, so senders
+//!   waiting for room are served in order); an unbounded channel counts its
+//!   buffered messages in one word, next to its closed bit, so the receiver
+//!   can tell when a closed channel has drained.
+//! * Fields the receiver alone uses (the read end of the queue and whether it
+//!   closed the channel) live in an `UnsafeCell`, touched only through the
+//!   receiver handle.
+//!
+//! The strong and weak sender counts are plain atomics. When the last strong
+//! sender goes, `tx_closed` is set and the receiver woken; every send happened
+//! before that, so a receiver that sees `tx_closed` and then an empty queue
+//! knows the channel is finished.
 
-use std::collections::VecDeque;
-use std::task::{Context, Poll, Waker};
+use std::future::Future;
 
-use crate::loom::sync::atomic::{AtomicUsize, Ordering};
-use crate::loom::sync::{Arc, Mutex, MutexGuard};
+use std::task::{ready, Context, Poll};
+
+use super::list::{self, Pop};
+use crate::loom::cell::UnsafeCell;
+use crate::loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering::*};
+use crate::loom::sync::Arc;
+use crate::sync::batch_semaphore::{self, TryAcquireError};
+use crate::sync::Notify;
+use crate::util::atomic_waker::AtomicWaker;
+use crate::util::CachePadded;
 
 /// Largest capacity a bounded channel may have.
-pub(crate) const MAX_CAPACITY: usize = usize::MAX >> 3;
+pub(crate) const MAX_CAPACITY: usize = batch_semaphore::Semaphore::MAX_PERMITS;
 
-/// Wakers collected under the lock, woken after it is released. Holds one
-/// waker inline, so the common case does not allocate.
-#[derive(Default)]
-pub(crate) struct WakeList {
-    one: Option<Waker>,
-    rest: Vec<Waker>,
+/// The capacity accounting of a channel.
+enum Sem {
+    /// A bounded channel's free capacity.
+    Bounded { sem: batch_semaphore::Semaphore, bound: usize },
+    /// `buffered << 1 | closed` of an unbounded channel.
+    Unbounded(AtomicUsize),
 }
 
-impl WakeList {
-    fn push(&mut self, waker: Waker) {
-        if self.one.is_none() {
-            self.one = Some(waker);
-        } else {
-            self.rest.push(waker);
+const UNBOUNDED_CLOSED: usize = 1;
+const UNBOUNDED_ONE: usize = 2;
+
+impl Sem {
+    fn close(&self) {
+        match self {
+            Sem::Bounded { sem, .. } => sem.close(),
+            Sem::Unbounded(word) => {
+                word.fetch_or(UNBOUNDED_CLOSED, AcqRel);
+            }
         }
     }
 
-    pub(crate) fn wake_all(self) {
-        if let Some(w) = self.one {
-            w.wake();
+    fn is_closed(&self) -> bool {
+        match self {
+            Sem::Bounded { sem, .. } => sem.is_closed(),
+            Sem::Unbounded(word) => word.load(Acquire) & UNBOUNDED_CLOSED != 0,
         }
-        for w in self.rest {
-            w.wake();
+    }
+
+    /// No message buffered and (bounded) no capacity reserved.
+    fn is_idle(&self) -> bool {
+        match self {
+            Sem::Bounded { sem, bound } => sem.available_permits() == *bound,
+            Sem::Unbounded(word) => word.load(Acquire) >> 1 == 0,
+        }
+    }
+
+    /// The receiver took `n` messages: their capacity is free again.
+    fn received(&self, n: usize) {
+        match self {
+            Sem::Bounded { sem, .. } => sem.release(n),
+            Sem::Unbounded(word) => {
+                word.fetch_sub(n * UNBOUNDED_ONE, Release);
+            }
         }
     }
 }
 
-/// Outcome of a sender waiting for capacity, shared between the waiting
-/// future and the channel.
-const WAITING: usize = 0;
-const GRANTED: usize = 1;
-const CLOSED: usize = 2;
-
-pub(crate) struct WaitNode {
-    /// `WAITING`, `GRANTED` or `CLOSED`; written only under the channel lock.
-    state: AtomicUsize,
-}
-
-struct WaitEntry {
-    node: Arc<WaitNode>,
-    /// Permits still missing.
-    remaining: usize,
-    /// Permits asked for.
-    wanted: usize,
-    waker: Waker,
-}
-
-pub(crate) struct Inner<T> {
-    queue: VecDeque<T>,
-    /// `Receiver::close` was called or the receiver was dropped.
+/// What the receiver alone touches.
+struct RxFields<T> {
+    list: list::Rx<T>,
+    /// `Receiver::close` was called (or the receiver was dropped).
     rx_closed: bool,
-    /// The receiver was dropped: nothing will ever read the queue again.
-    rx_dropped: bool,
-    /// Every strong sender is gone.
-    tx_closed: bool,
-    /// Free capacity of a bounded channel (unused when unbounded).
-    available: usize,
-    /// Senders waiting for capacity, oldest first. The front entry collects
-    /// released permits until it has all it asked for.
-    waiters: VecDeque<WaitEntry>,
-    rx_waker: Option<Waker>,
-    /// Tasks waiting in `Sender::closed`, by ticket.
-    closed_waiters: Vec<(u64, Waker)>,
-    next_ticket: u64,
 }
 
 pub(crate) struct Chan<T> {
-    inner: Mutex<Inner<T>>,
-    /// `None` for an unbounded channel.
-    bound: Option<usize>,
+    /// Senders' end of the queue, on its own cache line: every send writes it.
+    tx: CachePadded<list::Tx<T>>,
+    /// The receiver's waker, on its own line: senders read it on every send.
+    rx_waker: CachePadded<AtomicWaker>,
+    sem: Sem,
     tx_count: AtomicUsize,
     weak_count: AtomicUsize,
+    /// Set once the last strong sender is gone.
+    tx_closed: AtomicBool,
+    /// Wakes `Sender::closed` futures when the receiver closes.
+    notify_rx_closed: Notify,
+    rx: UnsafeCell<RxFields<T>>,
 }
+
+// SAFETY: values of `T` move from senders to the receiver, so `T: Send` is
+// needed and enough. The receiver's fields in the `UnsafeCell` are only
+// accessed through the `Receiver` handle (one at a time: `&mut` for
+// changes, `&` for reads while nothing changes them) or in `drop`; all other
+// state is atomics, the semaphore and `Notify`, which are `Sync`.
+unsafe impl<T: Send> Send for Chan<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Sync for Chan<T> {}
 
 impl<T> Chan<T> {
     pub(crate) fn new(bound: Option<usize>) -> Arc<Chan<T>> {
+        let (tx, rx) = list::channel();
+        let sem = match bound {
+            Some(bound) => Sem::Bounded { sem: batch_semaphore::Semaphore::new(bound), bound },
+            None => Sem::Unbounded(AtomicUsize::new(0)),
+        };
         Arc::new(Chan {
-            inner: Mutex::new(Inner {
-                queue: VecDeque::new(),
-                rx_closed: false,
-                rx_dropped: false,
-                tx_closed: false,
-                available: bound.unwrap_or(0),
-                waiters: VecDeque::new(),
-                rx_waker: None,
-                closed_waiters: Vec::new(),
-                next_ticket: 0,
-            }),
-            bound,
+            tx: CachePadded(tx),
+            rx_waker: CachePadded(AtomicWaker::new()),
+            sem,
             tx_count: AtomicUsize::new(1),
             weak_count: AtomicUsize::new(0),
+            tx_closed: AtomicBool::new(false),
+            notify_rx_closed: Notify::new(),
+            rx: UnsafeCell::new(RxFields { list: rx, rx_closed: false }),
         })
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner<T>> {
-        crate::loom::lock(&self.inner)
-    }
-
     pub(crate) fn max_capacity(&self) -> usize {
-        self.bound.unwrap_or(usize::MAX)
-    }
-
-    /// All capacity is free: no message buffered or reserved. For an
-    /// unbounded channel, no message is buffered.
-    fn is_idle(&self, inner: &Inner<T>) -> bool {
-        match self.bound {
-            Some(b) => inner.available == b && inner.queue.is_empty(),
-            None => inner.queue.is_empty(),
+        match self.sem {
+            Sem::Bounded { bound, .. } => bound,
+            Sem::Unbounded(_) => usize::MAX,
         }
-    }
-
-    /// Gives `n` permits back, to waiting senders first (oldest first).
-    fn release_locked(&self, inner: &mut Inner<T>, mut n: usize, wakers: &mut WakeList) {
-        if self.bound.is_none() || n == 0 {
-            return;
-        }
-        while n > 0 {
-            let Some(front) = inner.waiters.front_mut() else {
-                break;
-            };
-            let take = front.remaining.min(n);
-            front.remaining -= take;
-            n -= take;
-            if front.remaining == 0 {
-                let entry = inner.waiters.pop_front().expect("front exists");
-                entry.node.state.store(GRANTED, Ordering::Release);
-                wakers.push(entry.waker);
-            }
-        }
-        inner.available += n;
-        if inner.rx_closed && self.is_idle(inner) {
-            if let Some(w) = inner.rx_waker.take() {
-                wakers.push(w);
-            }
-        }
-    }
-
-    /// Gives `n` reserved (unused) permits back.
-    pub(crate) fn release(&self, n: usize) {
-        let mut wakers = WakeList::default();
-        {
-            let mut inner = self.lock();
-            self.release_locked(&mut inner, n, &mut wakers);
-        }
-        wakers.wake_all();
     }
 
     // ===== receiver side =====
+    //
+    // Every method here is called only through the receiver handle.
 
-    pub(crate) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        let coop = std::task::ready!(crate::task::coop::poll_proceed(cx));
-        let mut wakers = WakeList::default();
-        let mut inner = self.lock();
-        if let Some(value) = inner.queue.pop_front() {
-            self.release_locked(&mut inner, 1, &mut wakers);
-            drop(inner);
-            wakers.wake_all();
-            coop.made_progress();
-            return Poll::Ready(Some(value));
-        }
-        if inner.tx_closed || (inner.rx_closed && self.is_idle(&inner)) {
-            coop.made_progress();
-            return Poll::Ready(None);
-        }
-        match &mut inner.rx_waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            slot => *slot = Some(cx.waker().clone()),
-        }
-        Poll::Pending
+    /// Runs `f` on the receiver's fields.
+    ///
+    /// # Safety
+    ///
+    /// Only the receiver handle calls this, through `&mut self` (or in its
+    /// `Drop`), so no two calls overlap.
+    unsafe fn rx_mut<R>(&self, f: impl FnOnce(&mut RxFields<T>) -> R) -> R {
+        // SAFETY: exclusive per the caller's contract.
+        self.rx.with_mut(|p| f(unsafe { &mut *p }))
     }
 
-    pub(crate) fn poll_recv_many(
+    /// Reads the receiver's fields.
+    ///
+    /// # Safety
+    ///
+    /// Only the receiver handle calls this, through `&self`: nothing changes
+    /// the fields meanwhile, since that needs `&mut` to the handle.
+    unsafe fn rx_ref<R>(&self, f: impl FnOnce(&RxFields<T>) -> R) -> R {
+        // SAFETY: no concurrent writer per the caller's contract.
+        self.rx.with(|p| f(unsafe { &*p }))
+    }
+
+    /// One attempt to take a message. `Some(None)`: the channel is finished.
+    fn try_pop(&self, rx: &mut RxFields<T>) -> Option<Option<T>> {
+        match rx.list.pop(&self.tx) {
+            Pop::Value(v) => {
+                self.sem.received(1);
+                Some(Some(v))
+            }
+            Pop::Busy => None,
+            Pop::Empty => {
+                if self.tx_closed.load(Acquire) {
+                    // Every send happened before `tx_closed` was set: look
+                    // once more, then the channel is finished.
+                    return Some(match rx.list.pop(&self.tx) {
+                        Pop::Value(v) => {
+                            self.sem.received(1);
+                            Some(v)
+                        }
+                        _ => None,
+                    });
+                }
+                if rx.rx_closed && self.sem.is_idle() {
+                    return Some(None);
+                }
+                None
+            }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Receiver only, through `&mut` (see [`Chan::rx_mut`]).
+    pub(crate) unsafe fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        let coop = ready!(crate::task::coop::poll_proceed(cx));
+        // SAFETY: per this method's contract.
+        unsafe {
+            self.rx_mut(|rx| {
+                if let Some(out) = self.try_pop(rx) {
+                    coop.made_progress();
+                    return Poll::Ready(out);
+                }
+                self.rx_waker.register(cx.waker());
+                if let Some(out) = self.try_pop(rx) {
+                    coop.made_progress();
+                    return Poll::Ready(out);
+                }
+                Poll::Pending
+            })
+        }
+    }
+
+    /// Moves up to `limit` messages into `buffer`.
+    ///
+    /// # Safety
+    ///
+    /// Receiver only, through `&mut` (see [`Chan::rx_mut`]).
+    pub(crate) unsafe fn poll_recv_many(
         &self,
         cx: &mut Context<'_>,
         buffer: &mut Vec<T>,
@@ -195,237 +229,279 @@ impl<T> Chan<T> {
         if limit == 0 {
             return Poll::Ready(0);
         }
-        let coop = std::task::ready!(crate::task::coop::poll_proceed(cx));
-        let mut wakers = WakeList::default();
-        let mut inner = self.lock();
-        if !inner.queue.is_empty() {
-            let n = limit.min(inner.queue.len());
-            buffer.reserve(n);
-            buffer.extend(inner.queue.drain(..n));
-            self.release_locked(&mut inner, n, &mut wakers);
-            drop(inner);
-            wakers.wake_all();
-            coop.made_progress();
-            return Poll::Ready(n);
+        let coop = ready!(crate::task::coop::poll_proceed(cx));
+        // SAFETY: per this method's contract.
+        unsafe {
+            self.rx_mut(|rx| {
+                for attempt in 0..2 {
+                    let mut n = 0;
+                    while n < limit {
+                        match rx.list.pop(&self.tx) {
+                            Pop::Value(v) => {
+                                buffer.push(v);
+                                n += 1;
+                            }
+                            _ => break,
+                        }
+                    }
+                    if n > 0 {
+                        self.sem.received(n);
+                        coop.made_progress();
+                        return Poll::Ready(n);
+                    }
+                    match self.try_pop(rx) {
+                        Some(Some(v)) => {
+                            buffer.push(v);
+                            coop.made_progress();
+                            return Poll::Ready(1);
+                        }
+                        Some(None) => {
+                            coop.made_progress();
+                            return Poll::Ready(0);
+                        }
+                        None => {}
+                    }
+                    if attempt == 0 {
+                        self.rx_waker.register(cx.waker());
+                    }
+                }
+                Poll::Pending
+            })
         }
-        if inner.tx_closed || (inner.rx_closed && self.is_idle(&inner)) {
-            coop.made_progress();
-            return Poll::Ready(0);
-        }
-        match &mut inner.rx_waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            slot => *slot = Some(cx.waker().clone()),
-        }
-        Poll::Pending
     }
 
     /// `Ok(value)`, or `Err(true)` when disconnected, `Err(false)` when
     /// merely empty.
-    pub(crate) fn try_recv(&self) -> Result<T, bool> {
-        let mut wakers = WakeList::default();
-        let mut inner = self.lock();
-        if let Some(value) = inner.queue.pop_front() {
-            self.release_locked(&mut inner, 1, &mut wakers);
-            drop(inner);
-            wakers.wake_all();
-            return Ok(value);
-        }
-        Err(inner.tx_closed || (inner.rx_closed && self.is_idle(&inner)))
-    }
-
-    /// Stops new sends; fails every waiting sender.
-    pub(crate) fn close_rx(&self) {
-        let mut wakers = WakeList::default();
-        {
-            let mut inner = self.lock();
-            self.close_locked(&mut inner, &mut wakers);
-        }
-        wakers.wake_all();
-    }
-
-    fn close_locked(&self, inner: &mut Inner<T>, wakers: &mut WakeList) {
-        if inner.rx_closed {
-            return;
-        }
-        inner.rx_closed = true;
-        let mut returned = 0;
-        for entry in std::mem::take(&mut inner.waiters) {
-            returned += entry.wanted - entry.remaining;
-            entry.node.state.store(CLOSED, Ordering::Release);
-            wakers.push(entry.waker);
-        }
-        inner.available += returned;
-        for (_, w) in inner.closed_waiters.drain(..) {
-            wakers.push(w);
+    ///
+    /// # Safety
+    ///
+    /// Receiver only, through `&mut` (see [`Chan::rx_mut`]).
+    pub(crate) unsafe fn try_recv(&self) -> Result<T, bool> {
+        // SAFETY: per this method's contract.
+        unsafe {
+            self.rx_mut(|rx| loop {
+                match rx.list.pop(&self.tx) {
+                    Pop::Value(v) => {
+                        self.sem.received(1);
+                        return Ok(v);
+                    }
+                    // A sender claimed the next slot and is writing it right
+                    // now: the message exists, so wait the moment it takes.
+                    Pop::Busy => crate::loom::thread::yield_now(),
+                    Pop::Empty => {
+                        return match self.try_pop(rx) {
+                            Some(Some(v)) => Ok(v),
+                            Some(None) => Err(true),
+                            None => Err(false),
+                        }
+                    }
+                }
+            })
         }
     }
 
-    /// The receiver is gone: close, then drop every buffered message
-    /// (outside the lock, as a message's destructor may use the channel).
-    pub(crate) fn drop_rx(&self) {
-        let mut wakers = WakeList::default();
-        let drained = {
-            let mut inner = self.lock();
-            self.close_locked(&mut inner, &mut wakers);
-            inner.rx_dropped = true;
-            let drained = std::mem::take(&mut inner.queue);
-            self.release_locked(&mut inner, drained.len(), &mut wakers);
-            drained
-        };
-        wakers.wake_all();
-        drop(drained);
+    /// Stops new sends, fails every sender waiting for capacity and wakes
+    /// `Sender::closed`. Buffered messages can still be received.
+    ///
+    /// # Safety
+    ///
+    /// Receiver only, through `&mut` (see [`Chan::rx_mut`]).
+    pub(crate) unsafe fn close_rx(&self) {
+        // SAFETY: per this method's contract.
+        let first = unsafe { self.rx_mut(|rx| !std::mem::replace(&mut rx.rx_closed, true)) };
+        if first {
+            self.sem.close();
+            self.notify_rx_closed.notify_waiters();
+        }
     }
 
-    pub(crate) fn is_rx_closed(&self) -> bool {
-        self.lock().rx_closed
+    /// The receiver is going away: close, then drop every buffered message.
+    /// Messages a sender is writing right now are dropped with the channel.
+    ///
+    /// # Safety
+    ///
+    /// Called once, from the receiver's `Drop`.
+    pub(crate) unsafe fn drop_rx(&self) {
+        // SAFETY: per this method's contract.
+        unsafe {
+            self.close_rx();
+            self.rx_mut(|rx| {
+                // Give the capacity back even if a destructor panics.
+                struct Received<'a>(&'a Sem, usize);
+                impl Drop for Received<'_> {
+                    fn drop(&mut self) {
+                        self.0.received(self.1);
+                    }
+                }
+                let mut received = Received(&self.sem, 0);
+                while let Pop::Value(v) = rx.list.pop(&self.tx) {
+                    received.1 += 1;
+                    drop(v);
+                }
+            });
+        }
     }
 
     /// Closed as the receiver sees it: closed by it, or every sender gone.
-    pub(crate) fn is_closed_for_rx(&self) -> bool {
-        let inner = self.lock();
-        inner.rx_closed || inner.tx_closed
+    ///
+    /// # Safety
+    ///
+    /// Receiver only (see [`Chan::rx_ref`]).
+    pub(crate) unsafe fn is_closed_for_rx(&self) -> bool {
+        // SAFETY: per this method's contract.
+        unsafe { self.rx_ref(|rx| rx.rx_closed) || self.tx_closed.load(Acquire) }
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.lock().queue.len()
+    /// Messages in the channel (claimed slots not yet received).
+    ///
+    /// # Safety
+    ///
+    /// Receiver only (see [`Chan::rx_ref`]).
+    pub(crate) unsafe fn len(&self) -> usize {
+        // SAFETY: per this method's contract.
+        unsafe { self.rx_ref(|rx| rx.list.len(&self.tx)) }
     }
 
+    /// # Safety
+    ///
+    /// Receiver only (see [`Chan::rx_ref`]).
+    pub(crate) unsafe fn is_empty(&self) -> bool {
+        // SAFETY: per this method's contract.
+        unsafe { self.rx_ref(|rx| rx.list.is_empty(&self.tx)) }
+    }
+
+    /// Free capacity of a bounded channel.
     pub(crate) fn capacity(&self) -> usize {
-        self.lock().available
+        match &self.sem {
+            Sem::Bounded { sem, .. } => sem.available_permits(),
+            Sem::Unbounded(_) => usize::MAX,
+        }
     }
 
     // ===== sender side =====
 
     /// Pushes a message whose capacity is already reserved (or an unbounded
     /// message), waking the receiver.
-    pub(crate) fn push_locked(&self, mut inner: MutexGuard<'_, Inner<T>>, value: T) {
-        if inner.rx_dropped {
-            // Nobody will read it: give the capacity back and drop the
-            // message outside the lock.
-            let mut wakers = WakeList::default();
-            self.release_locked(&mut inner, 1, &mut wakers);
-            drop(inner);
-            wakers.wake_all();
-            drop(value);
-            return;
-        }
-        inner.queue.push_back(value);
-        let waker = inner.rx_waker.take();
-        drop(inner);
-        if let Some(w) = waker {
-            w.wake();
-        }
+    pub(crate) fn push_reserved(&self, value: T) {
+        self.tx.push(value);
+        self.rx_waker.wake_if_registered();
     }
 
-    pub(crate) fn push_reserved(&self, value: T) {
-        let inner = self.lock();
-        self.push_locked(inner, value);
+    /// Gives `n` reserved (unused) permits back.
+    pub(crate) fn release(&self, n: usize) {
+        if let Sem::Bounded { sem, .. } = &self.sem {
+            sem.release(n);
+            // A closed channel whose last reservation is returned is
+            // finished: the receiver may be waiting for that.
+            if sem.is_closed() && self.sem.is_idle() {
+                self.rx_waker.wake();
+            }
+        }
     }
 
     /// Sends on an unbounded channel.
     pub(crate) fn send_unbounded(&self, value: T) -> Result<(), T> {
-        let inner = self.lock();
-        if inner.rx_closed {
-            return Err(value);
+        let Sem::Unbounded(word) = &self.sem else {
+            unreachable!("send_unbounded on a bounded channel");
+        };
+        let mut curr = word.load(Acquire);
+        loop {
+            if curr & UNBOUNDED_CLOSED != 0 {
+                return Err(value);
+            }
+            if curr >= usize::MAX - UNBOUNDED_ONE {
+                // As many messages buffered as the address space could hold:
+                // this cannot be recovered from.
+                std::process::abort();
+            }
+            match word.compare_exchange_weak(curr, curr + UNBOUNDED_ONE, AcqRel, Acquire) {
+                Ok(_) => break,
+                Err(actual) => curr = actual,
+            }
         }
-        self.push_locked(inner, value);
+        self.push_reserved(value);
         Ok(())
+    }
+
+    /// Waits for `n` permits of a bounded channel, first come first served.
+    /// `Err(())` once the receiver has closed.
+    pub(crate) fn acquire(&self, n: usize) -> impl Future<Output = Result<(), ()>> + '_ {
+        let Sem::Bounded { sem, .. } = &self.sem else {
+            unreachable!("acquire on an unbounded channel");
+        };
+        let acquire = sem.acquire(n);
+        async move { acquire.await.map_err(|_| ()) }
     }
 
     /// Takes `n` permits without waiting. `Err(true)`: closed; `Err(false)`:
     /// not enough capacity.
     pub(crate) fn try_acquire(&self, n: usize) -> Result<(), bool> {
-        let mut inner = self.lock();
-        self.try_acquire_locked(&mut inner, n)
-    }
-
-    fn try_acquire_locked(&self, inner: &mut Inner<T>, n: usize) -> Result<(), bool> {
-        if inner.rx_closed {
-            return Err(true);
-        }
-        if inner.waiters.is_empty() && inner.available >= n {
-            inner.available -= n;
-            Ok(())
-        } else {
-            Err(false)
+        let Sem::Bounded { sem, .. } = &self.sem else {
+            unreachable!("try_acquire on an unbounded channel");
+        };
+        match sem.try_acquire(n) {
+            Ok(()) => Ok(()),
+            Err(TryAcquireError::Closed) => Err(true),
+            Err(TryAcquireError::NoPermits) => Err(false),
         }
     }
 
-    /// `try_send` in one critical section.
+    /// `try_send` on a bounded channel.
     pub(crate) fn try_send(&self, value: T) -> Result<(), (T, bool)> {
-        let mut inner = self.lock();
-        match self.try_acquire_locked(&mut inner, 1) {
+        match self.try_acquire(1) {
             Ok(()) => {
-                self.push_locked(inner, value);
+                self.push_reserved(value);
                 Ok(())
             }
             Err(closed) => Err((value, closed)),
         }
     }
 
-    pub(crate) fn poll_closed(&self, cx: &mut Context<'_>, ticket: &mut Option<u64>) -> Poll<()> {
-        let mut inner = self.lock();
-        if inner.rx_closed {
-            *ticket = None;
-            return Poll::Ready(());
-        }
-        let id = match *ticket {
-            Some(id) => id,
-            None => {
-                let id = inner.next_ticket;
-                inner.next_ticket += 1;
-                *ticket = Some(id);
-                id
-            }
-        };
-        if let Some(slot) = inner.closed_waiters.iter_mut().find(|(t, _)| *t == id) {
-            if !slot.1.will_wake(cx.waker()) {
-                slot.1 = cx.waker().clone();
-            }
-        } else {
-            inner.closed_waiters.push((id, cx.waker().clone()));
-        }
-        Poll::Pending
+    /// Whether the receiver closed the channel (or is gone).
+    pub(crate) fn is_rx_closed(&self) -> bool {
+        self.sem.is_closed()
     }
 
-    pub(crate) fn cancel_closed(&self, ticket: u64) {
-        let mut inner = self.lock();
-        inner.closed_waiters.retain(|(t, _)| *t != ticket);
+    /// Completes once the receiver closed the channel (or is gone).
+    pub(crate) async fn closed(&self) {
+        if self.sem.is_closed() {
+            return;
+        }
+        let mut notified = std::pin::pin!(self.notify_rx_closed.notified());
+        notified.as_mut().enable();
+        // `close_rx` closes the semaphore before notifying: if the close
+        // came after the check above, either this check sees it or the
+        // enabled `notified` is woken.
+        if self.sem.is_closed() {
+            return;
+        }
+        notified.await;
     }
 
     // ===== handle counts =====
 
     pub(crate) fn inc_tx(&self) {
-        self.tx_count.fetch_add(1, Ordering::Relaxed);
+        self.tx_count.fetch_add(1, Relaxed);
     }
 
     /// Drops one strong sender; the last one closes the channel for the
     /// receiver.
     pub(crate) fn dec_tx(&self) {
-        if self.tx_count.fetch_sub(1, Ordering::AcqRel) != 1 {
+        if self.tx_count.fetch_sub(1, AcqRel) != 1 {
             return;
         }
-        let waker = {
-            let mut inner = self.lock();
-            inner.tx_closed = true;
-            inner.rx_waker.take()
-        };
-        if let Some(w) = waker {
-            w.wake();
-        }
+        self.tx_closed.store(true, Release);
+        self.rx_waker.wake();
     }
 
     /// Adds a strong sender if one still exists.
     pub(crate) fn try_upgrade(&self) -> bool {
-        let mut n = self.tx_count.load(Ordering::Relaxed);
+        let mut n = self.tx_count.load(Relaxed);
         loop {
             if n == 0 {
                 return false;
             }
-            match self
-                .tx_count
-                .compare_exchange_weak(n, n + 1, Ordering::AcqRel, Ordering::Relaxed)
-            {
+            match self.tx_count.compare_exchange_weak(n, n + 1, AcqRel, Relaxed) {
                 Ok(_) => return true,
                 Err(actual) => n = actual,
             }
@@ -433,140 +509,42 @@ impl<T> Chan<T> {
     }
 
     pub(crate) fn strong_count(&self) -> usize {
-        self.tx_count.load(Ordering::Acquire)
+        self.tx_count.load(Acquire)
     }
 
     pub(crate) fn inc_weak(&self) {
-        self.weak_count.fetch_add(1, Ordering::Relaxed);
+        self.weak_count.fetch_add(1, Relaxed);
     }
 
     pub(crate) fn dec_weak(&self) {
-        self.weak_count.fetch_sub(1, Ordering::Relaxed);
+        self.weak_count.fetch_sub(1, Relaxed);
     }
 
     pub(crate) fn weak_count(&self) -> usize {
-        self.weak_count.load(Ordering::Acquire)
+        self.weak_count.load(Acquire)
+    }
+}
+
+impl<T> Drop for Chan<T> {
+    fn drop(&mut self) {
+        let tx = &*self.tx;
+        self.rx.with_mut(|p| {
+            // SAFETY: the last handle is gone (this is the `Arc`'s drop), so
+            // nothing else can touch the queue.
+            unsafe { (*p).list.free_all(tx) }
+        });
     }
 }
 
 impl<T> std::fmt::Debug for Chan<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Chan")
-            .field("max_capacity", &self.bound)
-            .field("tx_count", &self.tx_count.load(Ordering::Relaxed))
-            .finish_non_exhaustive()
-    }
-}
-
-/// Waits for `n` permits of a bounded channel, first come first served.
-/// Dropping it before completion gives back what it collected and leaves
-/// the queue.
-pub(crate) struct Acquire<'a, T> {
-    chan: &'a Chan<T>,
-    n: usize,
-    node: Option<Arc<WaitNode>>,
-    done: bool,
-}
-
-impl<'a, T> Acquire<'a, T> {
-    pub(crate) fn new(chan: &'a Chan<T>, n: usize) -> Acquire<'a, T> {
-        Acquire { chan, n, node: None, done: false }
-    }
-
-    /// Ready with `Ok(guard)` once the permits are held; the guard is the
-    /// channel lock, so the caller can push in the same critical section.
-    /// `Err(())` when the receiver has closed.
-    pub(crate) fn poll_acquire(
-        &mut self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<MutexGuard<'a, Inner<T>>, ()>> {
-        let coop = std::task::ready!(crate::task::coop::poll_proceed(cx));
-        let chan = self.chan;
-        let mut inner = chan.lock();
-        match &self.node {
-            None => match chan.try_acquire_locked(&mut inner, self.n) {
-                Ok(()) => {
-                    self.done = true;
-                    coop.made_progress();
-                    Poll::Ready(Ok(inner))
-                }
-                Err(true) => {
-                    self.done = true;
-                    coop.made_progress();
-                    Poll::Ready(Err(()))
-                }
-                Err(false) => {
-                    // Collect what is free now, then queue for the rest.
-                    let take = if inner.waiters.is_empty() {
-                        inner.available.min(self.n)
-                    } else {
-                        0
-                    };
-                    inner.available -= take;
-                    let node = Arc::new(WaitNode { state: AtomicUsize::new(WAITING) });
-                    inner.waiters.push_back(WaitEntry {
-                        node: node.clone(),
-                        remaining: self.n - take,
-                        wanted: self.n,
-                        waker: cx.waker().clone(),
-                    });
-                    self.node = Some(node);
-                    Poll::Pending
-                }
-            },
-            Some(node) => match node.state.load(Ordering::Acquire) {
-                GRANTED => {
-                    self.done = true;
-                    coop.made_progress();
-                    Poll::Ready(Ok(inner))
-                }
-                CLOSED => {
-                    self.done = true;
-                    coop.made_progress();
-                    Poll::Ready(Err(()))
-                }
-                _ => {
-                    if let Some(e) = inner.waiters.iter_mut().find(|e| Arc::ptr_eq(&e.node, node)) {
-                        if !e.waker.will_wake(cx.waker()) {
-                            e.waker = cx.waker().clone();
-                        }
-                    }
-                    Poll::Pending
-                }
-            },
-        }
-    }
-}
-
-impl<T> Drop for Acquire<'_, T> {
-    fn drop(&mut self) {
-        if self.done {
-            return;
-        }
-        let Some(node) = self.node.take() else {
-            return;
+        let bound = match self.sem {
+            Sem::Bounded { bound, .. } => Some(bound),
+            Sem::Unbounded(_) => None,
         };
-        let mut wakers = WakeList::default();
-        {
-            let mut inner = self.chan.lock();
-            match node.state.load(Ordering::Acquire) {
-                GRANTED => self.chan.release_locked(&mut inner, self.n, &mut wakers),
-                CLOSED => {}
-                _ => {
-                    if let Some(pos) = inner.waiters.iter().position(|e| Arc::ptr_eq(&e.node, &node)) {
-                        let entry = inner.waiters.remove(pos).expect("position is valid");
-                        let held = entry.wanted - entry.remaining;
-                        // Its place freed: the next waiter may now be served
-                        // from what is available.
-                        self.chan.release_locked(&mut inner, held, &mut wakers);
-                        if pos == 0 && inner.available > 0 {
-                            let avail = std::mem::take(&mut inner.available);
-                            self.chan.release_locked(&mut inner, avail, &mut wakers);
-                        }
-                    }
-                }
-            }
-        }
-        wakers.wake_all();
+        f.debug_struct("Chan")
+            .field("max_capacity", &bound)
+            .field("tx_count", &self.tx_count.load(Relaxed))
+            .finish_non_exhaustive()
     }
 }

@@ -41,6 +41,7 @@
 mod bounded;
 mod chan;
 pub mod error;
+mod list;
 mod unbounded;
 
 #[cfg(all(test, loom))]

@@ -110,7 +110,12 @@ impl<T> UnboundedReceiver<T> {
     /// # });
     /// ```
     pub async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.chan.poll_recv(cx)).await
+        poll_fn(|cx| {
+            // SAFETY: called through the receiver handle, which alone uses the
+            // receiver side of the channel.
+            unsafe { self.chan.poll_recv(cx) }
+        })
+        .await
     }
 
     /// Receives up to `limit` values into `buffer` (appending), waiting
@@ -138,7 +143,12 @@ impl<T> UnboundedReceiver<T> {
     /// # });
     /// ```
     pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
+        poll_fn(|cx| {
+            // SAFETY: called through the receiver handle, which alone uses the
+            // receiver side of the channel.
+            unsafe { self.chan.poll_recv_many(cx, buffer, limit) }
+        })
+        .await
     }
 
     /// Receives a value if one is buffered, without waiting.
@@ -162,7 +172,9 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.chan.try_recv().map_err(|disconnected| {
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.try_recv() }.map_err(|disconnected| {
             if disconnected {
                 TryRecvError::Disconnected
             } else {
@@ -226,7 +238,9 @@ impl<T> UnboundedReceiver<T> {
     /// # });
     /// ```
     pub fn close(&mut self) {
-        self.chan.close_rx();
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.close_rx() };
     }
 
     /// Whether the channel is closed: [`close`](UnboundedReceiver::close)
@@ -242,7 +256,9 @@ impl<T> UnboundedReceiver<T> {
     /// # drop(tx);
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.chan.is_closed_for_rx()
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.is_closed_for_rx() }
     }
 
     /// Whether no message is buffered.
@@ -256,7 +272,9 @@ impl<T> UnboundedReceiver<T> {
     /// assert!(!rx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.chan.len() == 0
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.is_empty() }
     }
 
     /// How many messages are buffered.
@@ -270,7 +288,9 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.chan.len()
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.len() }
     }
 
     /// Polls for the next value: the poll form of
@@ -288,7 +308,9 @@ impl<T> UnboundedReceiver<T> {
     /// # });
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.chan.poll_recv(cx)
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.poll_recv(cx) }
     }
 
     /// Polls for up to `limit` values: the poll form of
@@ -312,7 +334,9 @@ impl<T> UnboundedReceiver<T> {
         buffer: &mut Vec<T>,
         limit: usize,
     ) -> Poll<usize> {
-        self.chan.poll_recv_many(cx, buffer, limit)
+        // SAFETY: called through the receiver handle, which alone uses the
+        // receiver side of the channel.
+        unsafe { self.chan.poll_recv_many(cx, buffer, limit) }
     }
 
     /// How many [`UnboundedSender`]s exist.
@@ -344,7 +368,8 @@ impl<T> UnboundedReceiver<T> {
 
 impl<T> Drop for UnboundedReceiver<T> {
     fn drop(&mut self) {
-        self.chan.drop_rx();
+        // SAFETY: the receiver's drop, once.
+        unsafe { self.chan.drop_rx() };
     }
 }
 
@@ -391,19 +416,7 @@ impl<T> UnboundedSender<T> {
     /// # });
     /// ```
     pub async fn closed(&self) {
-        struct Closed<'a, T> {
-            chan: &'a Chan<T>,
-            ticket: Option<u64>,
-        }
-        impl<T> Drop for Closed<'_, T> {
-            fn drop(&mut self) {
-                if let Some(t) = self.ticket {
-                    self.chan.cancel_closed(t);
-                }
-            }
-        }
-        let mut c = Closed { chan: &self.chan, ticket: None };
-        poll_fn(|cx| c.chan.poll_closed(cx, &mut c.ticket)).await;
+        self.chan.closed().await;
     }
 
     /// Whether the receiver is closed or dropped.

@@ -1,0 +1,362 @@
+//! The lock-free message queue under every mpsc channel: a singly linked
+//! list of fixed-size blocks of slots.
+//!
+//! * **Sending** claims the next slot index with one `fetch_add` on
+//!   `tail_position`, finds (or appends) the block holding that index by
+//!   walking from `tail_block`, writes the value and sets the slot's bit in
+//!   the block's `ready` word. Senders never wait for each other.
+//! * **Receiving** is done by one thread at a time (the receiver handle is
+//!   `&mut`): it reads slot `index` of the `head` block once its ready bit is
+//!   set, and moves to the next block at a block boundary.
+//! * **Moving `tail_block` on.** A sender that walks past a block whose every
+//!   slot is written may swing `tail_block` to the next block. It then
+//!   records the `tail_position` it sees (`observed_tail`) in the block and
+//!   marks it `RELEASED`. Any sender that could still be walking through the
+//!   block loaded `tail_block` before the swing, and so claimed its slot
+//!   before that `tail_position` was read: its slot index is below
+//!   `observed_tail`. It stops touching the list once it has written that
+//!   slot.
+//! * **Recycling.** Once the receiver has read every slot below a released
+//!   block's `observed_tail`, every sender that walked through the block has
+//!   finished with it, so the receiver owns it: it resets the block and tries
+//!   to append it at the end of the list (a few attempts), or frees it.
+//!
+//! The release step reads `tail_position` with a read-modify-write
+//! (`fetch_add(0)`), not a load. A sender that claims its slot after that
+//! RMW in `tail_position`'s modification order acquires from it, so its later
+//! load of `tail_block` sees the tail already moved; a sender whose claim
+//! comes before it is counted in `observed_tail`. (With a plain load this
+//! would be a store-buffering shape that only sequential consistency rules
+//! out.) The extra RMW runs once per block, not per message.
+//!
+//! Waking the receiver is the channel's business (`chan.rs`); the receiver
+//! re-checks the queue after a sequentially consistent fence, which is what
+//! lets a sender skip the wake when no waker is registered.
+
+use crate::loom::cell::UnsafeCell;
+use crate::loom::sync::atomic::{AtomicPtr, AtomicUsize, Ordering::*};
+use std::mem::MaybeUninit;
+use std::ptr::{self, NonNull};
+
+/// Slots per block. Small under loom so models cross block boundaries.
+#[cfg(loom)]
+pub(crate) const BLOCK_CAP: usize = 2;
+#[cfg(all(not(loom), target_pointer_width = "64"))]
+pub(crate) const BLOCK_CAP: usize = 32;
+#[cfg(all(not(loom), not(target_pointer_width = "64")))]
+pub(crate) const BLOCK_CAP: usize = 16;
+
+const SLOT_MASK: usize = BLOCK_CAP - 1;
+/// Every slot's ready bit.
+const READY_MASK: usize = (1 << BLOCK_CAP) - 1;
+/// The sender side moved `tail_block` past this block.
+const RELEASED: usize = 1 << BLOCK_CAP;
+
+/// How many times the receiver tries to append a recycled block before
+/// freeing it.
+const REUSE_ATTEMPTS: usize = 3;
+
+struct Block<T> {
+    /// Index of the block's first slot. Written only while the block is not
+    /// reachable by senders (when created or recycled).
+    start: AtomicUsize,
+    next: AtomicPtr<Block<T>>,
+    /// Bit `i`: slot `i` holds a value. `RELEASED`: see the module docs.
+    ready: AtomicUsize,
+    /// `tail_position` seen by the sender that released the block; written
+    /// before `RELEASED` is set, read after it is seen.
+    observed_tail: UnsafeCell<usize>,
+    slots: [UnsafeCell<MaybeUninit<T>>; BLOCK_CAP],
+}
+
+impl<T> Block<T> {
+    fn alloc(start: usize) -> NonNull<Block<T>> {
+        let block = Box::new(Block {
+            start: AtomicUsize::new(start),
+            next: AtomicPtr::new(ptr::null_mut()),
+            ready: AtomicUsize::new(0),
+            observed_tail: UnsafeCell::new(0),
+            slots: std::array::from_fn(|_| UnsafeCell::new(MaybeUninit::uninit())),
+        });
+        NonNull::from(Box::leak(block))
+    }
+
+    /// # Safety
+    ///
+    /// `block` came from `alloc`, is unreachable by any other thread, and
+    /// holds no value.
+    unsafe fn free(block: NonNull<Block<T>>) {
+        // SAFETY: per the caller, we own the allocation.
+        drop(unsafe { Box::from_raw(block.as_ptr()) });
+    }
+
+    fn start(&self) -> usize {
+        self.start.load(Relaxed)
+    }
+
+    /// Whether every slot has been written.
+    fn is_full(&self) -> bool {
+        self.ready.load(Acquire) & READY_MASK == READY_MASK
+    }
+
+    /// The next block, appending a new one if there is none yet.
+    fn next_or_grow(&self) -> NonNull<Block<T>> {
+        if let Some(next) = NonNull::new(self.next.load(Acquire)) {
+            return next;
+        }
+        let new = Block::<T>::alloc(self.start() + BLOCK_CAP);
+        match self.next.compare_exchange(ptr::null_mut(), new.as_ptr(), AcqRel, Acquire) {
+            Ok(_) => new,
+            Err(winner) => {
+                // Another sender appended first. Rather than waste the
+                // allocation, hang it further down the list.
+                // SAFETY: blocks at or after `tail_block` are never freed
+                // while senders exist, and `winner` is after `self`.
+                let winner = unsafe { NonNull::new_unchecked(winner) };
+                // SAFETY: as above; `new` is still ours alone.
+                unsafe { append_after(winner, new) };
+                winner
+            }
+        }
+    }
+}
+
+/// Hangs the private block `block` at the end of the list that continues at
+/// `from`, renumbering it as it goes; frees it if that keeps failing.
+///
+/// # Safety
+///
+/// `from` and every block after it stay allocated during the call; `block`
+/// is owned by the caller and holds no value.
+unsafe fn append_after<T>(from: NonNull<Block<T>>, block: NonNull<Block<T>>) {
+    let mut curr = from;
+    for _ in 0..REUSE_ATTEMPTS {
+        // SAFETY: `curr` is `from` or a block after it (caller).
+        let c = unsafe { curr.as_ref() };
+        // SAFETY: `block` is ours: no other thread can see it yet.
+        unsafe { block.as_ref() }.start.store(c.start() + BLOCK_CAP, Relaxed);
+        match c.next.compare_exchange(ptr::null_mut(), block.as_ptr(), AcqRel, Acquire) {
+            Ok(_) => return,
+            // SAFETY: a non-null `next` is a live block after `curr`.
+            Err(next) => curr = unsafe { NonNull::new_unchecked(next) },
+        }
+    }
+    // SAFETY: the block never became reachable and holds no value.
+    unsafe { Block::free(block) };
+}
+
+/// The sending half of the queue, shared by every sender.
+pub(crate) struct Tx<T> {
+    /// The block senders start walking from.
+    tail_block: AtomicPtr<Block<T>>,
+    /// The next slot index to claim.
+    tail_position: AtomicUsize,
+}
+
+/// The receiving half, used by one thread at a time.
+pub(crate) struct Rx<T> {
+    /// The block holding slot `index`, or one before it.
+    head: NonNull<Block<T>>,
+    /// The next slot to read.
+    index: usize,
+    /// The oldest block still in the list (blocks from here to `head` wait
+    /// to be recycled).
+    free_head: NonNull<Block<T>>,
+}
+
+/// Makes an empty queue.
+pub(crate) fn channel<T>() -> (Tx<T>, Rx<T>) {
+    let first = Block::<T>::alloc(0);
+    (
+        Tx { tail_block: AtomicPtr::new(first.as_ptr()), tail_position: AtomicUsize::new(0) },
+        Rx { head: first, index: 0, free_head: first },
+    )
+}
+
+impl<T> Tx<T> {
+    /// Appends `value`.
+    pub(crate) fn push(&self, value: T) {
+        let slot = self.tail_position.fetch_add(1, AcqRel);
+        let block = self.find_block(slot);
+        // SAFETY: `find_block` returns the live block holding `slot`, which
+        // this sender alone claimed; the receiver reads it only after the
+        // ready bit is set below.
+        unsafe {
+            block.as_ref().slots[slot & SLOT_MASK].with_mut(|p| (*p).write(value));
+        }
+        // SAFETY: as above.
+        unsafe { block.as_ref() }.ready.fetch_or(1 << (slot & SLOT_MASK), Release);
+    }
+
+    /// Slots claimed so far (sent or being sent).
+    pub(crate) fn tail_position(&self) -> usize {
+        self.tail_position.load(Acquire)
+    }
+
+    fn find_block(&self, slot: usize) -> NonNull<Block<T>> {
+        let start = slot & !SLOT_MASK;
+        let offset = slot & SLOT_MASK;
+        let mut block = self.tail_block.load(Acquire);
+        // SAFETY: `tail_block` always points to a live block: blocks are
+        // only recycled after `tail_block` moved past them and every sender
+        // that could have loaded them is done (module docs).
+        let mut curr = unsafe { NonNull::new_unchecked(block) };
+        // Only a sender whose slot lies a few blocks ahead tries to move the
+        // tail on: slots early in a block rarely find the blocks before it
+        // full yet, and fewer senders racing the CAS is cheaper.
+        // SAFETY: as above.
+        let distance = (start - unsafe { curr.as_ref() }.start()) / BLOCK_CAP;
+        let mut try_release = offset < distance;
+        loop {
+            // SAFETY: `curr` is `tail_block` or after it: live (see above).
+            let c = unsafe { curr.as_ref() };
+            if c.start() == start {
+                return curr;
+            }
+            let next = c.next_or_grow();
+            if try_release && c.is_full() {
+                if self
+                    .tail_block
+                    .compare_exchange(block, next.as_ptr(), AcqRel, Relaxed)
+                    .is_ok()
+                {
+                    // An RMW, not a load: it reads the newest claim, and any
+                    // sender whose claim comes after it in the modification
+                    // order acquires from it, and so sees the tail already
+                    // moved (module docs).
+                    let observed = self.tail_position.fetch_add(0, AcqRel);
+                    // SAFETY: only the sender whose CAS moved the tail past
+                    // this block writes `observed_tail`, and only the
+                    // receiver reads it after seeing RELEASED (Release /
+                    // Acquire on `ready`).
+                    c.observed_tail.with_mut(|p| unsafe { *p = observed });
+                    c.ready.fetch_or(RELEASED, Release);
+                    block = next.as_ptr();
+                } else {
+                    try_release = false;
+                }
+            } else {
+                try_release = false;
+            }
+            curr = next;
+        }
+    }
+}
+
+/// Result of [`Rx::pop`].
+pub(crate) enum Pop<T> {
+    Value(T),
+    /// No slot has been claimed at the read position yet.
+    Empty,
+    /// A sender claimed the slot at the read position but has not finished
+    /// writing it; it will wake the receiver when it has.
+    Busy,
+}
+
+impl<T> Rx<T> {
+    /// Takes the next value, if it has been written.
+    pub(crate) fn pop(&mut self, tx: &Tx<T>) -> Pop<T> {
+        if !self.advance_head() {
+            return self.empty_or_busy(tx);
+        }
+        self.recycle(tx);
+        // SAFETY: `head` is live: the receiver never recycles its own head.
+        let head = unsafe { self.head.as_ref() };
+        let offset = self.index & SLOT_MASK;
+        let ready = head.ready.load(Acquire);
+        if ready & (1 << offset) == 0 {
+            return self.empty_or_busy(tx);
+        }
+        // SAFETY: the ready bit says the slot was written (the Acquire load
+        // pairs with the Release that set it); each slot is read once, as
+        // `index` moves on.
+        let value = head.slots[offset].with(|p| unsafe { (*p).assume_init_read() });
+        self.index += 1;
+        Pop::Value(value)
+    }
+
+    fn empty_or_busy(&self, tx: &Tx<T>) -> Pop<T> {
+        if tx.tail_position() > self.index {
+            Pop::Busy
+        } else {
+            Pop::Empty
+        }
+    }
+
+    /// Messages claimed but not read yet (some may still be being written).
+    pub(crate) fn len(&self, tx: &Tx<T>) -> usize {
+        tx.tail_position().saturating_sub(self.index)
+    }
+
+    /// Whether the next slot holds no written value.
+    pub(crate) fn is_empty(&self, tx: &Tx<T>) -> bool {
+        self.len(tx) == 0
+    }
+
+    /// Moves `head` to the block holding `index`; `false` if that block has
+    /// not been appended yet.
+    fn advance_head(&mut self) -> bool {
+        let start = self.index & !SLOT_MASK;
+        loop {
+            // SAFETY: `head` is live (never recycled while it is the head).
+            let head = unsafe { self.head.as_ref() };
+            if head.start() == start {
+                return true;
+            }
+            match NonNull::new(head.next.load(Acquire)) {
+                Some(next) => self.head = next,
+                None => return false,
+            }
+        }
+    }
+
+    /// Recycles the blocks before `head` that no sender can be using.
+    fn recycle(&mut self, tx: &Tx<T>) {
+        while self.free_head != self.head {
+            // SAFETY: blocks between `free_head` and `head` are live; only
+            // this receiver frees them.
+            let block = unsafe { self.free_head.as_ref() };
+            let ready = block.ready.load(Acquire);
+            if ready & RELEASED == 0 {
+                return;
+            }
+            // SAFETY: written before RELEASED was set; we saw RELEASED.
+            let observed = block.observed_tail.with(|p| unsafe { *p });
+            if observed > self.index {
+                return;
+            }
+            // SAFETY: a block before `head` has a next block.
+            let next = unsafe { NonNull::new_unchecked(block.next.load(Acquire)) };
+            let recycled = self.free_head;
+            self.free_head = next;
+            // The block's values were all read, and no sender can reach it
+            // (module docs): reset it for reuse.
+            block.next.store(ptr::null_mut(), Relaxed);
+            block.ready.store(0, Relaxed);
+            let tail = tx.tail_block.load(Acquire);
+            // SAFETY: `tail` and the blocks after it are live (only this
+            // receiver frees blocks, and never those); `recycled` is ours.
+            unsafe { append_after(NonNull::new_unchecked(tail), recycled) };
+        }
+    }
+
+    /// Drops every unread value and frees every block. Only for the
+    /// channel's destructor: no sender or receiver can use the queue again.
+    ///
+    /// # Safety
+    ///
+    /// Called once, with no other handle to the queue left.
+    pub(crate) unsafe fn free_all(&mut self, tx: &Tx<T>) {
+        while let Pop::Value(v) = self.pop(tx) {
+            drop(v);
+        }
+        let mut curr = Some(self.free_head);
+        while let Some(block) = curr {
+            // SAFETY: every block of the list is live and ours now.
+            curr = NonNull::new(unsafe { block.as_ref() }.next.load(Relaxed));
+            // SAFETY: unreachable from now on; its values were dropped above
+            // (a slot claimed but never written holds nothing).
+            unsafe { Block::free(block) };
+        }
+    }
+}
