@@ -38,16 +38,17 @@
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::AtomicUsize;
 use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire};
-use crate::loom::sync::Arc;
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::task::{ready, Context, Poll, Waker};
 
 #[cfg(all(test, loom))]
 mod loom_tests;
-
 /// Errors returned by the oneshot channel.
 pub mod error {
     use std::fmt;
@@ -116,15 +117,23 @@ pub mod error {
 use self::error::{RecvError, TryRecvError};
 
 /// The receiver has stored a waker in `rx_task`.
-const RX_TASK_SET: usize = 0b0001;
+const RX_TASK_SET: usize = 0b00_0001;
 /// The sender is done: it either stored a value or was dropped.
-const VALUE_SENT: usize = 0b0010;
+const VALUE_SENT: usize = 0b00_0010;
 /// The receiver closed the channel or was dropped.
-const CLOSED: usize = 0b0100;
+const CLOSED: usize = 0b00_0100;
 /// The sender has stored a waker in `tx_task`.
-const TX_TASK_SET: usize = 0b1000;
+const TX_TASK_SET: usize = 0b00_1000;
+/// The sender handle is gone and will not touch the allocation again.
+const TX_GONE: usize = 0b01_0000;
+/// The receiver handle is gone (or finished) and will not touch the
+/// allocation again. Always set together with `CLOSED`.
+const RX_GONE: usize = 0b10_0000;
 
-/// Shared state of one channel: a single allocation.
+/// Shared state of one channel: a single allocation, owned jointly by the
+/// two handles. There is no separate reference count: `TX_GONE` and
+/// `RX_GONE` in `state` are the two references, and whichever side sets the
+/// second one (or sees the other one already set) frees the allocation.
 ///
 /// Access rules for the cells, enforced through `state`:
 /// * `value` is written only by the sender before it sets `VALUE_SENT`
@@ -133,6 +142,7 @@ const TX_TASK_SET: usize = 0b1000;
 /// * `rx_task` is written only by the receiver while `RX_TASK_SET` is clear;
 ///   the sender reads it only if its completing update saw `RX_TASK_SET`.
 /// * `tx_task` is the mirror image, with `TX_TASK_SET` and `CLOSED`.
+/// * Whatever is left in the cells is dropped by the side that frees.
 struct Inner<T> {
     state: AtomicUsize,
     value: UnsafeCell<Option<T>>,
@@ -148,28 +158,113 @@ unsafe impl<T: Send> Send for Inner<T> {}
 unsafe impl<T: Send> Sync for Inner<T> {}
 
 impl<T> Inner<T> {
-    /// Marks the sender side done; returns the previous state.
-    fn complete(&self) -> usize {
-        let mut cur = self.state.load(Acquire);
-        loop {
-            if cur & CLOSED != 0 {
-                return cur;
+    /// Allocates the shared state of a new channel.
+    #[inline]
+    fn alloc() -> NonNull<Inner<T>> {
+        let inner = Inner {
+            state: AtomicUsize::new(0),
+            value: UnsafeCell::new(None),
+            rx_task: UnsafeCell::new(None),
+            tx_task: UnsafeCell::new(None),
+        };
+        NonNull::from(Box::leak(Box::new(inner)))
+    }
+
+    /// Drops what is left in the cells and frees the allocation.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the last reference: the other side has set its
+    /// `*_GONE` bit (and the caller synchronized with that update), or it
+    /// set its own bit after the other one was set.
+    unsafe fn free(ptr: NonNull<Inner<T>>) {
+        // SAFETY: per the contract nobody else can reach the allocation;
+        // `alloc` made it with `Box::leak`.
+        drop(unsafe { Box::from_raw(ptr.as_ptr()) });
+    }
+
+    /// Gives up one side's reference. `seen` is a state value the caller
+    /// loaded (with `Acquire`) or produced, `mine` that side's `*_GONE` bit
+    /// (plus any bit to set with it) and `other` the other side's.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the reference of the side `mine` stands for and does
+    /// not use `ptr` afterwards.
+    #[inline]
+    unsafe fn release(ptr: NonNull<Inner<T>>, seen: usize, mine: usize, other: usize) {
+        if seen & other == 0 {
+            // SAFETY: our reference keeps the allocation alive.
+            let prev = unsafe { ptr.as_ref() }.state.fetch_or(mine, AcqRel);
+            if prev & other == 0 {
+                return;
             }
-            match self
-                .state
-                .compare_exchange_weak(cur, cur | VALUE_SENT, AcqRel, Acquire)
-            {
-                Ok(_) => return cur,
+        }
+        // SAFETY: the other side is gone for good and we synchronized with
+        // its last update (Acquire), so ours is the last reference.
+        unsafe { Self::free(ptr) };
+    }
+
+    /// The sender is done, with a value stored in `value` or without one
+    /// (dropped). Returns what is in `value` if the receiver closed first.
+    ///
+    /// # Safety
+    ///
+    /// The caller is the sender; it gives up its reference.
+    unsafe fn tx_done(ptr: NonNull<Inner<T>>) -> Option<T> {
+        // SAFETY: the sender's reference keeps the allocation alive.
+        let inner = unsafe { ptr.as_ref() };
+        let mut cur = inner.state.load(Acquire);
+        while cur & CLOSED == 0 {
+            // Hand the value over. If no waker has to be woken, the sender is
+            // also finished with the allocation: let go of it in the same
+            // update (`RX_GONE` cannot be set while `CLOSED` is clear).
+            let wake = cur & RX_TASK_SET != 0;
+            let next = cur | VALUE_SENT | if wake { 0 } else { TX_GONE };
+            match inner.state.compare_exchange_weak(cur, next, AcqRel, Acquire) {
+                Ok(_) if wake => {
+                    // SAFETY: `RX_TASK_SET` was set when we set `VALUE_SENT`,
+                    // so the receiver wrote the waker before and will not
+                    // write it again; it may read it concurrently.
+                    inner.rx_task.with(|p| unsafe {
+                        if let Some(w) = &*p {
+                            w.wake_by_ref();
+                        }
+                    });
+                    // SAFETY: we are the sender; `ptr` is not used again.
+                    unsafe { Self::release(ptr, next, TX_GONE, RX_GONE) };
+                    return None;
+                }
+                Ok(_) => return None,
                 Err(actual) => cur = actual,
             }
         }
+        // Closed first: the receiver never reads `value`, it is still ours.
+        // SAFETY: `VALUE_SENT` is not set and will not be.
+        let back = inner.value.with_mut(|p| unsafe { (*p).take() });
+        // SAFETY: we are the sender; `ptr` is not used again.
+        unsafe { Self::release(ptr, cur, TX_GONE, RX_GONE) };
+        back
+    }
+
+    /// The receiver finished (took its result) or is dropped: gives up its
+    /// reference. `seen` is the last state it loaded.
+    ///
+    /// # Safety
+    ///
+    /// The caller is the receiver, `seen` has `VALUE_SENT` or `CLOSED` set
+    /// (so no wake-up of the sender is due), and `ptr` is not used again.
+    unsafe fn rx_done(ptr: NonNull<Inner<T>>, seen: usize) {
+        debug_assert!(seen & (VALUE_SENT | CLOSED) != 0);
+        // SAFETY: per the contract.
+        unsafe { Self::release(ptr, seen, RX_GONE | CLOSED, TX_GONE) };
     }
 
     /// Marks the receiver side closed; returns the previous state and wakes
     /// the sender's `closed` waiter if needed.
     fn close(&self) -> usize {
         let prev = self.state.fetch_or(CLOSED, AcqRel);
-        if prev & TX_TASK_SET != 0 && prev & VALUE_SENT == 0 {
+        if prev & TX_TASK_SET != 0 && prev & (VALUE_SENT | CLOSED) == 0 {
             // SAFETY: `TX_TASK_SET` was set, so the sender has finished
             // writing `tx_task` and will not write it again without first
             // clearing the bit, which it only does if `CLOSED` is clear.
@@ -203,30 +298,31 @@ impl<T> Inner<T> {
     }
 
     /// Registers `waker` in the cell guarded by `bit`, unless `done` gets
-    /// set. Returns `true` if `done` is set (the caller must not wait).
+    /// set. Returns the state seen last if `done` is set (the caller must
+    /// not wait), `None` if the waker is registered.
     ///
     /// # Safety
     ///
     /// `cell` must be the cell guarded by `bit` and the caller must be the
     /// side that owns writes to it.
-    unsafe fn register(&self, cell: &UnsafeCell<Option<Waker>>, bit: usize, done: usize, waker: &Waker) -> bool {
+    #[inline]
+    unsafe fn register(&self, cell: &UnsafeCell<Option<Waker>>, bit: usize, done: usize, waker: &Waker) -> Option<usize> {
         let mut state = self.state.load(Acquire);
         if state & done != 0 {
-            return true;
+            return Some(state);
         }
         if state & bit != 0 {
             // SAFETY: the bit is set, so the other side may read the cell,
             // but nobody writes it: shared reads are fine.
             let same = cell.with(|p| unsafe { (*p).as_ref().is_some_and(|w| w.will_wake(waker)) });
             if same {
-                return false;
+                return None;
             }
             state = self.state.fetch_and(!bit, AcqRel);
             if state & done != 0 {
                 // The other side may be using the old waker: leave it, put
                 // the bit back so the bookkeeping stays consistent.
-                self.state.fetch_or(bit, AcqRel);
-                return true;
+                return Some(self.state.fetch_or(bit, AcqRel) | bit);
             }
         }
         // SAFETY: the bit is clear and `done` was not set when we cleared it
@@ -234,7 +330,11 @@ impl<T> Inner<T> {
         // until we set the bit again.
         cell.with_mut(|p| unsafe { *p = Some(waker.clone()) });
         let state = self.state.fetch_or(bit, AcqRel);
-        state & done != 0
+        if state & done != 0 {
+            Some(state | bit)
+        } else {
+            None
+        }
     }
 }
 
@@ -271,17 +371,16 @@ impl<T: fmt::Debug> fmt::Debug for Inner<T> {
 /// # }
 /// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-    let inner = Arc::new(Inner {
-        state: AtomicUsize::new(0),
-        value: UnsafeCell::new(None),
-        rx_task: UnsafeCell::new(None),
-        tx_task: UnsafeCell::new(None),
-    });
+    let inner = Inner::alloc();
     (
         Sender {
-            inner: Some(inner.clone()),
+            inner,
+            _marker: PhantomData,
         },
-        Receiver { inner: Some(inner) },
+        Receiver {
+            inner: Some(inner),
+            _marker: PhantomData,
+        },
     )
 }
 
@@ -303,7 +402,10 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
 /// # }
 /// ```
 pub struct Sender<T> {
-    inner: Option<Arc<Inner<T>>>,
+    /// The sender's reference to the shared state.
+    inner: NonNull<Inner<T>>,
+    /// Owns an `Inner<T>` for auto traits and drop check, as a `Box` would.
+    _marker: PhantomData<Inner<T>>,
 }
 
 /// The receiving half of a oneshot channel, created by [`channel`].
@@ -343,18 +445,53 @@ pub struct Sender<T> {
 /// # }
 /// ```
 pub struct Receiver<T> {
-    inner: Option<Arc<Inner<T>>>,
+    /// The receiver's reference to the shared state; `None` once the
+    /// result was taken (the reference was given up then).
+    inner: Option<NonNull<Inner<T>>>,
+    /// As in `Sender`.
+    _marker: PhantomData<Inner<T>>,
+}
+
+// SAFETY: a handle is a reference to `Inner<T>`, which is `Send + Sync` when
+// `T: Send`; the handle's own methods take `&mut self` or only read the
+// state word through `&self`.
+unsafe impl<T: Send> Send for Sender<T> {}
+// SAFETY: see above.
+unsafe impl<T: Send> Sync for Sender<T> {}
+// SAFETY: see above.
+unsafe impl<T: Send> Send for Receiver<T> {}
+// SAFETY: see above; `&Receiver` only reads the state word and, after
+// `VALUE_SENT`, whether a value is present.
+unsafe impl<T: Send> Sync for Receiver<T> {}
+
+// The handles never pin what they point to.
+impl<T> Unpin for Sender<T> {}
+impl<T> Unpin for Receiver<T> {}
+
+impl<T> Sender<T> {
+    fn inner(&self) -> &Inner<T> {
+        // SAFETY: the sender's reference keeps the allocation alive.
+        unsafe { self.inner.as_ref() }
+    }
+}
+
+impl<T> Receiver<T> {
+    fn inner(&self) -> Option<&Inner<T>> {
+        // SAFETY: the receiver's reference keeps the allocation alive while
+        // `inner` is `Some`.
+        self.inner.map(|p| unsafe { &*p.as_ptr() })
+    }
 }
 
 impl<T: fmt::Debug> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").field("inner", &self.inner).finish()
+        f.debug_struct("Sender").field("inner", self.inner()).finish()
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("inner", &self.inner).finish()
+        f.debug_struct("Receiver").field("inner", &self.inner()).finish()
     }
 }
 
@@ -385,28 +522,18 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send(2), Err(2));
     /// # }
     /// ```
-    pub fn send(mut self, t: T) -> Result<(), T> {
-        let inner = self.inner.take().expect("sender used after send");
+    pub fn send(self, t: T) -> Result<(), T> {
+        let this = ManuallyDrop::new(self);
+        let ptr = this.inner;
         // SAFETY: `VALUE_SENT` is not set yet (only this sender sets it), so
         // the receiver does not touch `value`.
-        inner.value.with_mut(|p| unsafe { *p = Some(t) });
-        let prev = inner.complete();
-        if prev & CLOSED != 0 {
-            // SAFETY: `complete` did not set `VALUE_SENT`, so the receiver
-            // never reads `value`; it is still ours.
-            let t = unsafe { inner.take_value() }.expect("value just stored");
-            return Err(t);
+        this.inner().value.with_mut(|p| unsafe { *p = Some(t) });
+        // SAFETY: we are the sender and give up its reference here; `this`
+        // is not dropped.
+        match unsafe { Inner::tx_done(ptr) } {
+            Some(t) => Err(t),
+            None => Ok(()),
         }
-        if prev & RX_TASK_SET != 0 {
-            // SAFETY: `RX_TASK_SET` was set when we set `VALUE_SENT`, so the
-            // receiver wrote the waker before and will not write it again.
-            inner.rx_task.with(|p| unsafe {
-                if let Some(w) = &*p {
-                    w.wake_by_ref();
-                }
-            });
-        }
-        Ok(())
     }
 
     /// Waits until the receiver is dropped or [closed](Receiver::close).
@@ -448,10 +575,7 @@ impl<T> Sender<T> {
     /// assert!(tx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        match &self.inner {
-            Some(inner) => inner.state.load(Acquire) & CLOSED != 0,
-            None => true,
-        }
+        self.inner().state.load(Acquire) & CLOSED != 0
     }
 
     /// Polls whether the receiver was dropped or closed.
@@ -475,10 +599,10 @@ impl<T> Sender<T> {
     /// ```
     pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let coop = ready!(crate::task::coop::poll_proceed(cx));
-        let inner = self.inner.as_ref().expect("sender used after send");
+        let inner = self.inner();
         // SAFETY: `tx_task` is the cell guarded by `TX_TASK_SET`, which only
         // the sender writes.
-        if unsafe { inner.register(&inner.tx_task, TX_TASK_SET, CLOSED, cx.waker()) } {
+        if unsafe { inner.register(&inner.tx_task, TX_TASK_SET, CLOSED, cx.waker()) }.is_some() {
             coop.made_progress();
             Poll::Ready(())
         } else {
@@ -489,17 +613,9 @@ impl<T> Sender<T> {
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
-        if let Some(inner) = self.inner.take() {
-            let prev = inner.complete();
-            if prev & CLOSED == 0 && prev & RX_TASK_SET != 0 {
-                // SAFETY: as in `send`.
-                inner.rx_task.with(|p| unsafe {
-                    if let Some(w) = &*p {
-                        w.wake_by_ref();
-                    }
-                });
-            }
-        }
+        // SAFETY: we are the sender and give up its reference; nothing was
+        // stored in `value`, so there is nothing to get back.
+        drop(unsafe { Inner::tx_done(self.inner) });
     }
 }
 
@@ -522,7 +638,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
     /// ```
     pub fn close(&mut self) {
-        if let Some(inner) = &self.inner {
+        if let Some(inner) = self.inner() {
             inner.close();
         }
     }
@@ -569,7 +685,7 @@ impl<T> Receiver<T> {
     /// # }
     /// ```
     pub fn is_empty(&self) -> bool {
-        let Some(inner) = &self.inner else {
+        let Some(inner) = self.inner() else {
             return true;
         };
         if inner.state.load(Acquire) & VALUE_SENT != 0 {
@@ -602,21 +718,24 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        let result = match &self.inner {
-            Some(inner) => {
-                let state = inner.state.load(Acquire);
-                if state & VALUE_SENT != 0 {
-                    // SAFETY: `VALUE_SENT` observed.
-                    unsafe { inner.take_value() }.ok_or(TryRecvError::Closed)
-                } else if state & CLOSED != 0 {
-                    Err(TryRecvError::Closed)
-                } else {
-                    return Err(TryRecvError::Empty);
-                }
-            }
-            None => Err(TryRecvError::Closed),
+        let Some(ptr) = self.inner else {
+            return Err(TryRecvError::Closed);
+        };
+        // SAFETY: the receiver's reference keeps the allocation alive.
+        let inner = unsafe { ptr.as_ref() };
+        let state = inner.state.load(Acquire);
+        let result = if state & VALUE_SENT != 0 {
+            // SAFETY: `VALUE_SENT` observed.
+            unsafe { inner.take_value() }.ok_or(TryRecvError::Closed)
+        } else if state & CLOSED != 0 {
+            Err(TryRecvError::Closed)
+        } else {
+            return Err(TryRecvError::Empty);
         };
         self.inner = None;
+        // SAFETY: we are the receiver, `state` has `VALUE_SENT` or `CLOSED`,
+        // and `inner` was cleared.
+        unsafe { Inner::rx_done(ptr, state) };
         result
     }
 
@@ -650,14 +769,37 @@ impl<T> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        if let Some(inner) = self.inner.take() {
-            let prev = inner.close();
-            if prev & VALUE_SENT != 0 {
-                // SAFETY: `VALUE_SENT` observed: drop the value here rather
-                // than whenever the last handle goes.
-                drop(unsafe { inner.take_value() });
+        let Some(ptr) = self.inner.take() else {
+            return;
+        };
+        // SAFETY: the receiver's reference keeps the allocation alive.
+        let inner = unsafe { ptr.as_ref() };
+        let mut cur = inner.state.load(Acquire);
+        while cur & (VALUE_SENT | CLOSED) == 0 {
+            if cur & TX_TASK_SET != 0 {
+                // The sender waits in `closed`: wake it while our reference
+                // still keeps the waker alive, let go afterwards.
+                cur = inner.close() | CLOSED;
+                break;
+            }
+            // Close and let go in one update. The sender is not gone (it
+            // sets `VALUE_SENT` or sees `CLOSED` before it goes).
+            match inner
+                .state
+                .compare_exchange_weak(cur, cur | CLOSED | RX_GONE, AcqRel, Acquire)
+            {
+                Ok(_) => return,
+                Err(actual) => cur = actual,
             }
         }
+        if cur & VALUE_SENT != 0 {
+            // SAFETY: `VALUE_SENT` observed: drop the value here, on the
+            // receiver's side, rather than wherever the allocation is freed.
+            drop(unsafe { inner.take_value() });
+        }
+        // SAFETY: we are the receiver, `cur` has `VALUE_SENT` or `CLOSED`,
+        // and `ptr` is not used again.
+        unsafe { Inner::rx_done(ptr, cur) };
     }
 }
 
@@ -666,17 +808,15 @@ impl<T> Future for Receiver<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let coop = ready!(crate::task::coop::poll_proceed(cx));
-        let inner = self
-            .inner
-            .as_ref()
-            .expect("called after complete");
+        let ptr = self.inner.expect("called after complete");
+        // SAFETY: the receiver's reference keeps the allocation alive.
+        let inner = unsafe { ptr.as_ref() };
         // SAFETY: `rx_task` is the cell guarded by `RX_TASK_SET`, which only
         // the receiver writes.
-        let done = unsafe { inner.register(&inner.rx_task, RX_TASK_SET, VALUE_SENT | CLOSED, cx.waker()) };
-        if !done {
+        let registered = unsafe { inner.register(&inner.rx_task, RX_TASK_SET, VALUE_SENT | CLOSED, cx.waker()) };
+        let Some(state) = registered else {
             return Poll::Pending;
-        }
-        let state = inner.state.load(Acquire);
+        };
         let result = if state & VALUE_SENT != 0 {
             // SAFETY: `VALUE_SENT` observed.
             unsafe { inner.take_value() }.ok_or(RecvError(()))
@@ -685,9 +825,11 @@ impl<T> Future for Receiver<T> {
         };
         coop.made_progress();
         self.inner = None;
+        // SAFETY: we are the receiver, `state` has `VALUE_SENT` or `CLOSED`,
+        // and `inner` was cleared.
+        unsafe { Inner::rx_done(ptr, state) };
         Poll::Ready(result)
     }
 }
 
 pub(crate) use super::blocking::block_on;
-
