@@ -47,6 +47,8 @@ use std::pin::Pin;
 use std::ptr::NonNull;
 use std::task::{ready, Context, Poll, Waker};
 
+#[cfg(not(loom))]
+mod cache;
 #[cfg(all(test, loom))]
 mod loom_tests;
 /// Errors returned by the oneshot channel.
@@ -158,6 +160,12 @@ unsafe impl<T: Send> Send for Inner<T> {}
 unsafe impl<T: Send> Sync for Inner<T> {}
 
 impl<T> Inner<T> {
+    /// Whether the allocation is a block of the per-thread cache.
+    #[cfg(not(loom))]
+    const CACHED: bool = cache::fits(std::alloc::Layout::new::<Inner<T>>());
+    #[cfg(loom)]
+    const CACHED: bool = false;
+
     /// Allocates the shared state of a new channel.
     #[inline]
     fn alloc() -> NonNull<Inner<T>> {
@@ -167,6 +175,14 @@ impl<T> Inner<T> {
             rx_task: UnsafeCell::new(None),
             tx_task: UnsafeCell::new(None),
         };
+        #[cfg(not(loom))]
+        if Self::CACHED {
+            let block = cache::alloc_block().cast::<Inner<T>>();
+            // SAFETY: the block is fresh, and large and aligned enough for
+            // an `Inner<T>` (`CACHED`).
+            unsafe { block.as_ptr().write(inner) };
+            return block;
+        }
         NonNull::from(Box::leak(Box::new(inner)))
     }
 
@@ -178,9 +194,20 @@ impl<T> Inner<T> {
     /// `*_GONE` bit (and the caller synchronized with that update), or it
     /// set its own bit after the other one was set.
     unsafe fn free(ptr: NonNull<Inner<T>>) {
-        // SAFETY: per the contract nobody else can reach the allocation;
-        // `alloc` made it with `Box::leak`.
-        drop(unsafe { Box::from_raw(ptr.as_ptr()) });
+        if Self::CACHED {
+            // SAFETY: per the contract nobody else can reach the allocation.
+            unsafe { ptr.as_ptr().drop_in_place() };
+            // SAFETY: `alloc` took it from the cache (`CACHED`); it is not
+            // used again.
+            #[cfg(not(loom))]
+            unsafe {
+                cache::free_block(ptr.cast())
+            };
+        } else {
+            // SAFETY: per the contract nobody else can reach the allocation;
+            // `alloc` made it with `Box::leak`.
+            drop(unsafe { Box::from_raw(ptr.as_ptr()) });
+        }
     }
 
     /// Gives up one side's reference. `seen` is a state value the caller
