@@ -190,3 +190,40 @@ fn loom_oneshot_drop_tx_waiting_closed_vs_drop_rx() {
         assert_eq!(std::sync::Arc::strong_count(&wake_count), 1, "a stored waker leaked");
     });
 }
+
+/// The receiver replaces its waker while the sender completes. The sender
+/// reads the waker before its completing update and takes it over with
+/// that update, so a replacement in between (which puts the same flags
+/// back) must still make the update fail: a waker is woken only if it was
+/// in the slot at the update, and every waker is dropped exactly once.
+#[test]
+fn loom_oneshot_replace_waker_while_sending() {
+    loom::model(|| {
+        let (count1, w1) = count_waker();
+        let (count2, w2) = count_waker();
+        let (tx, mut rx) = channel::<usize>();
+        assert!(poll_once(&mut rx, &w1).is_pending());
+        let th = thread::spawn(move || tx.send(9).unwrap());
+        let woken = |c: &std::sync::Arc<CountWake>| c.0.load(std::sync::atomic::Ordering::SeqCst);
+        match poll_once(&mut rx, &w2) {
+            std::task::Poll::Ready(v) => {
+                assert_eq!(v, Ok(9));
+                th.join().unwrap();
+            }
+            std::task::Poll::Pending => {
+                th.join().unwrap();
+                // Registered before the send completed: `w2` was woken.
+                assert_eq!(woken(&count2), 1);
+                assert_eq!(poll_once(&mut rx, &w2), std::task::Poll::Ready(Ok(9)));
+            }
+        }
+        drop(rx);
+        drop(w1);
+        drop(w2);
+        // No wake at all if the send fell between the receiver clearing the
+        // flag and setting it again: the receiver then saw the value.
+        assert!(woken(&count1) + woken(&count2) <= 1, "one wake at most");
+        assert_eq!(std::sync::Arc::strong_count(&count1), 1, "waker 1 leaked or over-dropped");
+        assert_eq!(std::sync::Arc::strong_count(&count2), 1, "waker 2 leaked or over-dropped");
+    });
+}

@@ -36,8 +36,8 @@
 //! ```
 
 use crate::loom::cell::UnsafeCell;
-use crate::loom::sync::atomic::AtomicUsize;
-use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire};
+use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
+use crate::loom::sync::atomic::{AtomicPtr, AtomicUsize};
 
 use std::fmt;
 use std::future::Future;
@@ -45,7 +45,7 @@ use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::ptr::NonNull;
-use std::task::{ready, Context, Poll, Waker};
+use std::task::{ready, Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 #[cfg(not(loom))]
 mod cache;
@@ -118,7 +118,7 @@ pub mod error {
 
 use self::error::{RecvError, TryRecvError};
 
-/// The receiver has stored a waker in `rx_task`.
+/// `rx_task` holds the receiver's waker (and owns it).
 const RX_TASK_SET: usize = 0b00_0001;
 /// The sender is done: it either stored a value or was dropped.
 const VALUE_SENT: usize = 0b00_0010;
@@ -131,6 +131,10 @@ const TX_GONE: usize = 0b01_0000;
 /// The receiver handle is gone (or finished) and will not touch the
 /// allocation again. Always set together with `CLOSED`.
 const RX_GONE: usize = 0b10_0000;
+/// The rest of the word counts the receiver's registrations: each one adds
+/// `RX_GEN_ONE`, so a state word seen before a registration never compares
+/// equal to one after it (see `tx_done`).
+const RX_GEN_ONE: usize = 0b100_0000;
 
 /// Shared state of one channel: a single allocation, owned jointly by the
 /// two handles. There is no separate reference count: `TX_GONE` and
@@ -141,15 +145,76 @@ const RX_GONE: usize = 0b10_0000;
 /// * `value` is written only by the sender before it sets `VALUE_SENT`
 ///   (or taken back by it if `CLOSED` beat it), and read only by the
 ///   receiver after it observed `VALUE_SENT`.
-/// * `rx_task` is written only by the receiver while `RX_TASK_SET` is clear;
-///   the sender reads it only if its completing update saw `RX_TASK_SET`.
-/// * `tx_task` is the mirror image, with `TX_TASK_SET` and `CLOSED`.
+/// * `rx_task` owns a waker exactly while `RX_TASK_SET` is set. The
+///   receiver writes it only while the bit is clear; the sender reads it
+///   before its completing update and takes it over (clearing the bit) with
+///   that update.
+/// * `tx_task` is written only by the sender while `TX_TASK_SET` is clear;
+///   the receiver reads it (and wakes it by reference) only if its closing
+///   update saw `TX_TASK_SET`.
 /// * Whatever is left in the cells is dropped by the side that frees.
 struct Inner<T> {
     state: AtomicUsize,
     value: UnsafeCell<Option<T>>,
-    rx_task: UnsafeCell<Option<Waker>>,
+    rx_task: WakerSlot,
     tx_task: UnsafeCell<Option<Waker>>,
+}
+
+/// A waker kept as its two raw words, in atomics, so that the sender may
+/// read it while the receiver could be replacing it: the sender only uses
+/// what it read if its completing update then succeeds on the very state
+/// word it loaded before reading, which no registration leaves unchanged
+/// (`RX_GEN_ONE`).
+struct WakerSlot {
+    data: AtomicPtr<()>,
+    vtable: AtomicPtr<RawWakerVTable>,
+}
+
+impl WakerSlot {
+    fn new() -> WakerSlot {
+        WakerSlot {
+            data: AtomicPtr::new(std::ptr::null_mut()),
+            vtable: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+
+    /// Moves `waker` into the slot. The caller owns the slot (it is empty).
+    fn put(&self, waker: Waker) {
+        let waker = ManuallyDrop::new(waker);
+        self.data.store(waker.data() as *mut (), Relaxed);
+        self.vtable.store(waker.vtable() as *const RawWakerVTable as *mut RawWakerVTable, Relaxed);
+    }
+
+    /// Whether the slot's waker wakes the same task as `waker`.
+    fn will_wake(&self, waker: &Waker) -> bool {
+        std::ptr::eq(self.data.load(Relaxed), waker.data()) && std::ptr::eq(self.vtable.load(Relaxed), waker.vtable())
+    }
+
+    /// The slot's raw words, to be made a `Waker` by `into_waker` once the
+    /// caller knows they are an owned waker.
+    fn read(&self) -> (*const (), *const RawWakerVTable) {
+        (self.data.load(Relaxed), self.vtable.load(Relaxed))
+    }
+
+    /// # Safety
+    ///
+    /// `raw` was read from a slot that owned a waker, and the caller took
+    /// that ownership over.
+    unsafe fn into_waker(raw: (*const (), *const RawWakerVTable)) -> Waker {
+        // SAFETY: per the contract these are the parts of a live waker whose
+        // reference is now ours; its vtable is `'static`.
+        unsafe { Waker::from_raw(RawWaker::new(raw.0, &*raw.1)) }
+    }
+}
+
+impl<T> Drop for Inner<T> {
+    fn drop(&mut self) {
+        if self.state.load(Acquire) & RX_TASK_SET != 0 {
+            // SAFETY: the bit says the slot owns a waker; we are the last
+            // user of the channel.
+            drop(unsafe { WakerSlot::into_waker(self.rx_task.read()) });
+        }
+    }
 }
 
 // SAFETY: the cells are only touched following the protocol above, so the
@@ -172,7 +237,7 @@ impl<T> Inner<T> {
         let inner = Inner {
             state: AtomicUsize::new(0),
             value: UnsafeCell::new(None),
-            rx_task: UnsafeCell::new(None),
+            rx_task: WakerSlot::new(),
             tx_task: UnsafeCell::new(None),
         };
         #[cfg(not(loom))]
@@ -243,26 +308,27 @@ impl<T> Inner<T> {
         let inner = unsafe { ptr.as_ref() };
         let mut cur = inner.state.load(Acquire);
         while cur & CLOSED == 0 {
-            // Hand the value over. If no waker has to be woken, the sender is
-            // also finished with the allocation: let go of it in the same
-            // update (`RX_GONE` cannot be set while `CLOSED` is clear).
-            let wake = cur & RX_TASK_SET != 0;
-            let next = cur | VALUE_SENT | if wake { 0 } else { TX_GONE };
+            // Hand the value over and let go of the allocation in one update
+            // (`RX_GONE` cannot be set while `CLOSED` is clear, so we are not
+            // the last). If the receiver registered a waker, take it over in
+            // the same update: read it first, and clear `RX_TASK_SET`. The
+            // read may be stale or torn if the receiver is replacing the
+            // waker right now, but then it changed the state word (clearing
+            // the bit, later adding `RX_GEN_ONE`) and the update fails.
+            let waker = (cur & RX_TASK_SET != 0).then(|| inner.rx_task.read());
+            let next = (cur | VALUE_SENT | TX_GONE) & !RX_TASK_SET;
             match inner.state.compare_exchange_weak(cur, next, AcqRel, Acquire) {
-                Ok(_) if wake => {
-                    // SAFETY: `RX_TASK_SET` was set when we set `VALUE_SENT`,
-                    // so the receiver wrote the waker before and will not
-                    // write it again; it may read it concurrently.
-                    inner.rx_task.with(|p| unsafe {
-                        if let Some(w) = &*p {
-                            w.wake_by_ref();
-                        }
-                    });
-                    // SAFETY: we are the sender; `ptr` is not used again.
-                    unsafe { Self::release(ptr, next, TX_GONE, RX_GONE) };
+                Ok(_) => {
+                    if let Some(raw) = waker {
+                        // SAFETY: the update succeeded on the word we loaded
+                        // (Acquire) before reading, with `RX_TASK_SET` set:
+                        // the slot held this waker all along, and clearing
+                        // the bit made it ours. The allocation may already be
+                        // gone; the waker does not live in it any more.
+                        unsafe { WakerSlot::into_waker(raw) }.wake();
+                    }
                     return None;
                 }
-                Ok(_) => return None,
                 Err(actual) => cur = actual,
             }
         }
@@ -359,6 +425,51 @@ impl<T> Inner<T> {
         let state = self.state.fetch_or(bit, AcqRel);
         if state & done != 0 {
             Some(state | bit)
+        } else {
+            None
+        }
+    }
+}
+
+impl<T> Inner<T> {
+    /// The receiver's `register`: stores `waker` in `rx_task` unless the
+    /// sender is done. Returns the state seen last if the sender is done or
+    /// the channel closed (the caller must not wait), `None` if the waker is
+    /// registered.
+    ///
+    /// # Safety
+    ///
+    /// The caller is the receiver.
+    #[inline]
+    unsafe fn register_rx(&self, waker: &Waker) -> Option<usize> {
+        const DONE: usize = VALUE_SENT | CLOSED;
+        let state = self.state.load(Acquire);
+        if state & DONE != 0 {
+            return Some(state);
+        }
+        if state & RX_TASK_SET != 0 {
+            // Only the receiver writes the slot, so this reads its own words.
+            if self.rx_task.will_wake(waker) {
+                return None;
+            }
+            let prev = self.state.fetch_and(!RX_TASK_SET, AcqRel);
+            if prev & DONE != 0 {
+                // The sender completed with the bit set, so it cleared it
+                // and took the waker over (only the receiver sets `CLOSED`).
+                debug_assert!(prev & RX_TASK_SET == 0);
+                return Some(prev);
+            }
+            // SAFETY: we cleared the bit while the sender was not done: the
+            // old waker is ours again.
+            drop(unsafe { WakerSlot::into_waker(self.rx_task.read()) });
+        }
+        // The bit is clear: the sender does not use the slot until we set it.
+        self.rx_task.put(waker.clone());
+        let prev = self.state.fetch_add(RX_TASK_SET + RX_GEN_ONE, AcqRel);
+        if prev & DONE != 0 {
+            // Too late to be woken; the waker stays in the slot (the bit is
+            // set) and is dropped with the channel.
+            Some(prev.wrapping_add(RX_TASK_SET + RX_GEN_ONE))
         } else {
             None
         }
@@ -838,9 +949,8 @@ impl<T> Future for Receiver<T> {
         let ptr = self.inner.expect("called after complete");
         // SAFETY: the receiver's reference keeps the allocation alive.
         let inner = unsafe { ptr.as_ref() };
-        // SAFETY: `rx_task` is the cell guarded by `RX_TASK_SET`, which only
-        // the receiver writes.
-        let registered = unsafe { inner.register(&inner.rx_task, RX_TASK_SET, VALUE_SENT | CLOSED, cx.waker()) };
+        // SAFETY: we are the receiver.
+        let registered = unsafe { inner.register_rx(cx.waker()) };
         let Some(state) = registered else {
             return Poll::Pending;
         };
