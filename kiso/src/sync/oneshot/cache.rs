@@ -118,6 +118,14 @@ mod tests {
 
     #[test]
     fn blocks_are_reused_up_to_capacity() {
+        // Start from an empty list (with one test thread, earlier tests ran
+        // on this thread too).
+        FREE.with(|list| {
+            while let Some(b) = list.pop() {
+                // SAFETY: a `SLOT` block nobody else refers to.
+                unsafe { dealloc(b.as_ptr(), SLOT) };
+            }
+        });
         let blocks: Vec<_> = (0..CAPACITY + 4).map(|_| alloc_block()).collect();
         for &b in &blocks {
             // SAFETY: from `alloc_block`, not used again.
