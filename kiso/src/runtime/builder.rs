@@ -604,3 +604,10 @@ impl fmt::Debug for Builder {
             .finish_non_exhaustive()
     }
 }
+
+impl Builder {
+    /// Whether this builder makes a current-thread runtime.
+    pub(crate) fn is_current_thread(&self) -> bool {
+        matches!(self.flavor, RuntimeFlavor::CurrentThread)
+    }
+}

@@ -34,6 +34,7 @@ pub(crate) mod context;
 pub(crate) mod drive;
 mod handle;
 mod id;
+mod local_runtime;
 #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
 pub(crate) mod io;
 mod metrics;
@@ -47,6 +48,7 @@ pub(crate) mod time;
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use id::Id;
+pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 pub use rt::Runtime;
 

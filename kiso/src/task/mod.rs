@@ -38,8 +38,11 @@ cfg_rt_multi_thread! {
 }
 
 cfg_rt! {
+    mod local;
     mod spawn;
     mod yield_now;
+
+    pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 
     pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
     pub use spawn::{spawn, spawn_blocking};
