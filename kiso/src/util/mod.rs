@@ -2,6 +2,8 @@
 
 pub(crate) mod atomic_waker;
 pub(crate) mod linked_list;
+#[cfg(feature = "rt")]
+pub(crate) mod idle_notified_set;
 
 use std::ops::DerefMut;
 use std::pin::Pin;
