@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomPinned;
 use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -156,7 +157,7 @@ impl<T: 'static> LocalKey<T> {
     where
         F: Future,
     {
-        TaskLocalFuture { local: self, slot: Some(value), future: Some(f) }
+        TaskLocalFuture { local: self, slot: Some(value), future: Some(f), _pinned: PhantomPinned }
     }
 
     /// Runs the closure `f` with `value` bound to this key, and returns its
@@ -356,6 +357,8 @@ where
     slot: Option<T>,
     /// `None` once the inner future completed (or was dropped).
     future: Option<F>,
+    /// Never `Unpin`, as Tokio's is not.
+    _pinned: PhantomPinned,
 }
 
 impl<T: 'static, F> TaskLocalFuture<T, F> {
@@ -426,10 +429,6 @@ impl<T: 'static, F> Drop for TaskLocalFuture<T, F> {
         }
     }
 }
-
-// Only the inner future is pinned: the whole is `Unpin` when it is,
-// whatever `T` is.
-impl<T: 'static, F: Unpin> Unpin for TaskLocalFuture<T, F> {}
 
 impl<T: fmt::Debug + 'static, F> fmt::Debug for TaskLocalFuture<T, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
