@@ -435,27 +435,36 @@ impl<T: 'static> JoinSet<T> {
         if self.tasks.is_empty() {
             return Poll::Ready(None);
         }
-        let Some(mut entry) = self.tasks.pop_notified(Some(cx.waker())) else {
-            return Poll::Pending;
-        };
-        let polled = entry.with_value_and_context(|handle, task_cx| {
-            let id = handle.id();
-            Pin::new(handle).poll(task_cx).map(|res| res.map(|out| (id, out)))
-        });
-        match polled {
-            Poll::Ready(res) => {
+        // Entries are looked at only when they were woken (or are new). A
+        // new entry's task is usually still running: its poll registers the
+        // entry's waker and returns `Pending`, and we go on to the next one,
+        // up to a bound, so one call does not visit thousands of new tasks.
+        for _ in 0..PENDING_PER_CALL {
+            let Some(mut entry) = self.tasks.pop_notified(Some(cx.waker())) else {
+                return Poll::Pending;
+            };
+            let polled = entry.with_value_and_context(|handle, task_cx| {
+                let id = handle.id();
+                Pin::new(handle).poll(task_cx).map(|res| res.map(|out| (id, out)))
+            });
+            if let Poll::Ready(res) = polled {
                 entry.remove();
-                Poll::Ready(Some(res))
+                return Poll::Ready(Some(res));
             }
-            Poll::Pending => {
-                // A wake without a result (or the budget ran out): let the
-                // caller come back rather than looping here.
-                cx.waker().wake_by_ref();
-                Poll::Pending
+            if !crate::task::coop::has_budget_remaining() {
+                // The handle could not be polled for want of budget (it
+                // queued its entry again): yield to the scheduler.
+                break;
             }
         }
+        cx.waker().wake_by_ref();
+        Poll::Pending
     }
 }
+
+/// How many pending tasks one `poll_join_next` call looks at before it
+/// yields.
+const PENDING_PER_CALL: usize = 32;
 
 impl<T> Drop for JoinSet<T> {
     fn drop(&mut self) {
