@@ -15,7 +15,10 @@ fn current() -> Runtime {
 }
 
 fn multi() -> Runtime {
-    RtBuilder::new_multi_thread().worker_threads(2).build().unwrap()
+    RtBuilder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -28,21 +31,39 @@ fn builder_spawn_variants() {
             a.await.unwrap() + b.await.unwrap() + c.await.unwrap()
         });
         assert_eq!(out, 6);
-        let d = Builder::new().name("d").spawn_on(async { 4 }, rt.handle()).unwrap();
-        let e = Builder::new().name("e").spawn_blocking_on(|| 5, rt.handle()).unwrap();
-        assert_eq!(rt.block_on(async { d.await.unwrap() + e.await.unwrap() }), 9);
+        let d = Builder::new()
+            .name("d")
+            .spawn_on(async { 4 }, rt.handle())
+            .unwrap();
+        let e = Builder::new()
+            .name("e")
+            .spawn_blocking_on(|| 5, rt.handle())
+            .unwrap();
+        assert_eq!(
+            rt.block_on(async { d.await.unwrap() + e.await.unwrap() }),
+            9
+        );
     }
 }
 
 #[test]
 fn builder_tasks_are_ordinary_tasks() {
     current().block_on(async {
-        let handle = Builder::new().name("pending").spawn(std::future::pending::<()>()).unwrap();
+        let handle = Builder::new()
+            .name("pending")
+            .spawn(std::future::pending::<()>())
+            .unwrap();
         handle.abort();
         assert!(handle.await.unwrap_err().is_cancelled());
-        let handle = Builder::new().name("panics").spawn(async { panic!("named panic") }).unwrap();
+        let handle = Builder::new()
+            .name("panics")
+            .spawn(async { panic!("named panic") })
+            .unwrap();
         assert!(handle.await.unwrap_err().is_panic());
-        let handle = Builder::new().name("id").spawn(async { kiso::task::id() }).unwrap();
+        let handle = Builder::new()
+            .name("id")
+            .spawn(async { kiso::task::id() })
+            .unwrap();
         let id = handle.id();
         assert_eq!(handle.await.unwrap(), id);
     });
@@ -71,7 +92,10 @@ fn names_are_readable_from_handles() {
 
             let unnamed = kiso::spawn(async {});
             assert_eq!(unnamed.name(), None);
-            let blocking = Builder::new().name("blocker").spawn_blocking(|| ()).unwrap();
+            let blocking = Builder::new()
+                .name("blocker")
+                .spawn_blocking(|| ())
+                .unwrap();
             assert_eq!(blocking.name(), Some("blocker"));
             unnamed.await.unwrap();
             blocking.await.unwrap();
@@ -123,8 +147,14 @@ fn spawn_locations_point_at_the_caller() {
 fn join_set_builder_variants() {
     let rt = multi();
     let mut set = JoinSet::new();
-    set.build_task().name("a").spawn_on(async { 1 }, rt.handle()).unwrap();
-    set.build_task().name("b").spawn_blocking_on(|| 2, rt.handle()).unwrap();
+    set.build_task()
+        .name("a")
+        .spawn_on(async { 1 }, rt.handle())
+        .unwrap();
+    set.build_task()
+        .name("b")
+        .spawn_blocking_on(|| 2, rt.handle())
+        .unwrap();
     rt.block_on(async {
         set.build_task().spawn(async { 3 }).unwrap();
         set.build_task().name("d").spawn_blocking(|| 4).unwrap();

@@ -18,7 +18,10 @@ fn current() -> Runtime {
 }
 
 fn multi() -> Runtime {
-    Builder::new_multi_thread().worker_threads(2).build().unwrap()
+    Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap()
 }
 
 fn runtimes() -> [Runtime; 2] {
@@ -338,10 +341,14 @@ fn poll_join_next_returns_pending_then_ready() {
             rx.await.unwrap();
             7
         });
-        let first = poll_fn(|cx| Poll::Ready(set.poll_join_next(cx).map(|o| o.map(|r| r.unwrap())))).await;
+        let first =
+            poll_fn(|cx| Poll::Ready(set.poll_join_next(cx).map(|o| o.map(|r| r.unwrap())))).await;
         assert!(first.is_pending());
         tx.send(()).unwrap();
-        let out = poll_fn(|cx| set.poll_join_next_with_id(cx)).await.unwrap().unwrap();
+        let out = poll_fn(|cx| set.poll_join_next_with_id(cx))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(out.1, 7);
         let last = poll_fn(|cx| Poll::Ready(set.poll_join_next(cx).map(|o| o.is_none()))).await;
         assert_eq!(last, Poll::Ready(true));
@@ -432,7 +439,10 @@ fn join_next_is_cancel_safe() {
             // Poll `join_next` once and drop it, as a `select!` whose other
             // branch won would.
             let mut next = std::pin::pin!(set.join_next());
-            let polled = std::future::poll_fn(|cx| std::task::Poll::Ready(next.as_mut().poll(cx).is_pending())).await;
+            let polled = std::future::poll_fn(|cx| {
+                std::task::Poll::Ready(next.as_mut().poll(cx).is_pending())
+            })
+            .await;
             assert!(polled);
         }
         tx.send(()).unwrap();

@@ -36,13 +36,19 @@ fn current() -> Runtime {
 }
 
 fn multi() -> Runtime {
-    Builder::new_multi_thread().worker_threads(2).build().unwrap()
+    Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap()
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     match payload.downcast::<String>() {
         Ok(s) => *s,
-        Err(payload) => payload.downcast_ref::<&str>().map(|s| s.to_string()).unwrap_or_default(),
+        Err(payload) => payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -139,7 +145,9 @@ fn sync_scope_restores_after_a_panic() {
 
 #[test]
 fn entering_a_scope_inside_with_panics() {
-    let res = panic::catch_unwind(|| NUMBER.sync_scope(1, || NUMBER.with(|_| NUMBER.sync_scope(2, || ()))));
+    let res = panic::catch_unwind(|| {
+        NUMBER.sync_scope(1, || NUMBER.with(|_| NUMBER.sync_scope(2, || ())))
+    });
     assert_eq!(
         panic_message(res.unwrap_err()),
         "cannot enter a task-local scope while the task-local storage is borrowed"
@@ -150,7 +158,8 @@ fn entering_a_scope_inside_with_panics() {
 fn value_is_dropped_with_the_future_not_at_completion() {
     current().block_on(async {
         let drops = Arc::new(AtomicUsize::new(0));
-        let mut fut = pin!(TRACKED.scope(Tracked(drops.clone(), 1), async { TRACKED.with(|t| t.1) }));
+        let mut fut =
+            pin!(TRACKED.scope(Tracked(drops.clone(), 1), async { TRACKED.with(|t| t.1) }));
         assert_eq!(fut.as_mut().await, 1);
         // Completed, but the value lives in the future until it is dropped.
         assert_eq!(drops.load(SeqCst), 0);
@@ -206,7 +215,10 @@ fn unfinished_future_is_dropped_inside_the_scope() {
     });
     let mut fut = Box::pin(fut);
     let waker = std::task::Waker::noop();
-    assert!(fut.as_mut().poll(&mut Context::from_waker(waker)).is_pending());
+    assert!(fut
+        .as_mut()
+        .poll(&mut Context::from_waker(waker))
+        .is_pending());
     drop(fut);
     assert_eq!(seen.load(SeqCst), 77);
 }
@@ -261,7 +273,10 @@ fn polling_after_completion_panics() {
     let mut cx = Context::from_waker(waker);
     assert_eq!(fut.as_mut().poll(&mut cx), Poll::Ready(2));
     let res = panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut cx)));
-    assert_eq!(panic_message(res.unwrap_err()), "`TaskLocalFuture` polled after completion");
+    assert_eq!(
+        panic_message(res.unwrap_err()),
+        "`TaskLocalFuture` polled after completion"
+    );
 }
 
 #[test]

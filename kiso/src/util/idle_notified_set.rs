@@ -92,7 +92,10 @@ fn closed<V>() -> *mut Entry<V> {
 impl<V> IdleNotifiedSet<V> {
     pub(crate) fn new() -> IdleNotifiedSet<V> {
         IdleNotifiedSet {
-            shared: Arc::new(Shared { head: AtomicPtr::new(ptr::null_mut()), waker: AtomicWaker::new() }),
+            shared: Arc::new(Shared {
+                head: AtomicPtr::new(ptr::null_mut()),
+                waker: AtomicWaker::new(),
+            }),
             all: Vec::new(),
             ready: VecDeque::new(),
         }
@@ -177,7 +180,9 @@ impl<V> IdleNotifiedSet<V> {
     pub(crate) fn for_each(&mut self, mut f: impl FnMut(&mut V)) {
         for entry in &self.all {
             // SAFETY: owner-only field; every entry in `all` holds a value.
-            entry.value.with_mut(|v| f(unsafe { (*v).as_mut() }.expect("entry in the set without a value")));
+            entry.value.with_mut(|v| {
+                f(unsafe { (*v).as_mut() }.expect("entry in the set without a value"))
+            });
         }
     }
 
@@ -221,7 +226,10 @@ pub(crate) struct EntryMut<'a, V> {
 
 impl<V> EntryMut<'_, V> {
     /// Calls `f` with the value and a context whose waker queues this entry.
-    pub(crate) fn with_value_and_context<R>(&mut self, f: impl FnOnce(&mut V, &mut Context<'_>) -> R) -> R {
+    pub(crate) fn with_value_and_context<R>(
+        &mut self,
+        f: impl FnOnce(&mut V, &mut Context<'_>) -> R,
+    ) -> R {
         let raw = RawWaker::new(Arc::as_ptr(&self.entry).cast(), &Entry::<V>::VTABLE);
         // SAFETY: the vtable's functions match the data pointer, an
         // `Arc<Entry<V>>` pointer; the waker borrows `self.entry`'s reference
@@ -230,14 +238,22 @@ impl<V> EntryMut<'_, V> {
         let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
         let mut cx = Context::from_waker(&waker);
         // SAFETY: owner-only field; an entry handed out is in the set.
-        self.entry.value.with_mut(|v| f(unsafe { (*v).as_mut() }.expect("entry in the set without a value"), &mut cx))
+        self.entry.value.with_mut(|v| {
+            f(
+                unsafe { (*v).as_mut() }.expect("entry in the set without a value"),
+                &mut cx,
+            )
+        })
     }
 
     /// Takes the entry out of the set and returns its value.
     pub(crate) fn remove(self) -> V {
         let set = self.set;
         // SAFETY: owner-only fields.
-        let index = self.entry.index.with_mut(|i| unsafe { std::mem::replace(&mut *i, REMOVED) });
+        let index = self
+            .entry
+            .index
+            .with_mut(|i| unsafe { std::mem::replace(&mut *i, REMOVED) });
         let last = set.all.pop().expect("entry in an empty set");
         if index < set.all.len() {
             // SAFETY: owner-only field.
@@ -247,12 +263,20 @@ impl<V> EntryMut<'_, V> {
             drop(last);
         }
         // SAFETY: owner-only field.
-        self.entry.value.with_mut(|v| unsafe { (*v).take() }).expect("entry in the set without a value")
+        self.entry
+            .value
+            .with_mut(|v| unsafe { (*v).take() })
+            .expect("entry in the set without a value")
     }
 }
 
 impl<V> Entry<V> {
-    const VTABLE: RawWakerVTable = RawWakerVTable::new(Self::clone_waker, Self::wake, Self::wake_by_ref, Self::drop_waker);
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(
+        Self::clone_waker,
+        Self::wake,
+        Self::wake_by_ref,
+        Self::drop_waker,
+    );
 
     unsafe fn clone_waker(ptr: *const ()) -> RawWaker {
         // SAFETY: `ptr` comes from an `Arc<Entry<V>>` that the waker keeps
@@ -299,7 +323,10 @@ impl<V> Entry<V> {
             // SAFETY: setting the flag gave us the link until the push
             // below publishes it.
             self.next.with_mut(|p| unsafe { *p = head });
-            match shared.head.compare_exchange_weak(head, me.cast_mut(), AcqRel, Acquire) {
+            match shared
+                .head
+                .compare_exchange_weak(head, me.cast_mut(), AcqRel, Acquire)
+            {
                 Ok(_) => break,
                 Err(actual) => head = actual,
             }

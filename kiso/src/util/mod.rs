@@ -1,9 +1,9 @@
 //! Small pieces shared across kiso.
 
 pub(crate) mod atomic_waker;
-pub(crate) mod linked_list;
 #[cfg(feature = "rt")]
 pub(crate) mod idle_notified_set;
+pub(crate) mod linked_list;
 
 use std::ops::DerefMut;
 use std::pin::Pin;
