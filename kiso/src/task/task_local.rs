@@ -430,6 +430,15 @@ impl<T: 'static, F> Drop for TaskLocalFuture<T, F> {
     }
 }
 
+/// Never `Unpin`: the bound of the `Unpin` impl of [`TaskLocalFuture`]
+/// (which never holds) names it, so the future is `!Unpin` as Tokio's is,
+/// with the same conditional impl on record.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct NeverUnpin<F>(std::marker::PhantomData<F>, PhantomPinned);
+
+impl<T: 'static, F> Unpin for TaskLocalFuture<T, F> where NeverUnpin<F>: Unpin {}
+
 impl<T: fmt::Debug + 'static, F> fmt::Debug for TaskLocalFuture<T, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         struct Value<'a, T>(&'a Option<T>);
