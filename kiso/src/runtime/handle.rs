@@ -106,16 +106,18 @@ impl Scheduler {
 /// Spawns a task on the runtime behind `inner`, recording the caller's
 /// location as its spawn location.
 #[track_caller]
+#[inline]
 pub(crate) fn spawn_on<F>(inner: &Arc<HandleInner>, future: F, id: task::Id) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    spawn_on_with_meta(inner, future, id, Meta::new(None, Some(Location::caller())))
+    spawn_on_with_meta(inner, future, id, Meta::located(Location::caller()))
 }
 
 /// Spawns a task on the runtime behind `inner` with the given spawn
 /// metadata.
+#[inline]
 pub(crate) fn spawn_on_with_meta<F>(inner: &Arc<HandleInner>, future: F, id: task::Id, meta: Meta) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
@@ -405,7 +407,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.spawn_blocking_with_meta(func, Meta::new(None, Some(Location::caller())))
+        self.spawn_blocking_with_meta(func, Meta::located(Location::caller()))
     }
 
     pub(crate) fn spawn_blocking_with_meta<F, R>(&self, func: F, meta: Meta) -> JoinHandle<R>

@@ -32,10 +32,16 @@ const _: () = assert!(std::mem::align_of::<Named>() >= 2);
 impl Meta {
     pub(crate) const NONE: Meta = Meta(0);
 
+    /// The metadata of an unnamed task: its spawn location, no allocation.
+    #[inline]
+    pub(crate) fn located(location: &'static Location<'static>) -> Meta {
+        Meta(location as *const Location<'static> as usize)
+    }
+
     pub(crate) fn new(name: Option<&str>, location: Option<&'static Location<'static>>) -> Meta {
         match (name, location) {
             (None, None) => Meta::NONE,
-            (None, Some(loc)) => Meta(loc as *const Location<'static> as usize),
+            (None, Some(loc)) => Meta::located(loc),
             (Some(name), location) => {
                 let named = Box::new(Named { name: name.into(), location });
                 Meta(Box::into_raw(named) as usize | NAMED)
@@ -72,6 +78,7 @@ impl Meta {
 }
 
 impl Drop for Meta {
+    #[inline]
     fn drop(&mut self) {
         if self.0 & NAMED != 0 {
             // SAFETY: a tagged word owns a `Box<Named>`, freed once here.
