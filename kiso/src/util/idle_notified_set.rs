@@ -286,14 +286,16 @@ impl<V> Entry<V> {
     }
 
     unsafe fn wake(ptr: *const ()) {
-        // SAFETY: the waker owns one reference, released here.
-        let entry = unsafe { Arc::from_raw(ptr.cast::<Entry<V>>()) };
-        entry.notify();
+        // SAFETY: the waker's reference keeps the entry alive...
+        unsafe { Self::notify(ptr.cast()) };
+        // ...and is released here.
+        // SAFETY: the waker owns one reference.
+        drop(unsafe { Arc::from_raw(ptr.cast::<Entry<V>>()) });
     }
 
     unsafe fn wake_by_ref(ptr: *const ()) {
         // SAFETY: the waker's reference keeps the entry alive.
-        unsafe { &*ptr.cast::<Entry<V>>() }.notify();
+        unsafe { Self::notify(ptr.cast()) };
     }
 
     unsafe fn drop_waker(ptr: *const ()) {
@@ -302,16 +304,21 @@ impl<V> Entry<V> {
     }
 
     /// Queues the entry for its owner, unless it is queued already.
-    fn notify(&self) {
-        if self.queued.swap(true, AcqRel) {
+    ///
+    /// # Safety
+    ///
+    /// `me` is a pointer obtained from an `Arc<Entry<V>>` (so it may be
+    /// turned back into one), and the caller keeps a reference alive.
+    unsafe fn notify(me: *const Entry<V>) {
+        // SAFETY: per the caller, the entry is alive.
+        let this = unsafe { &*me };
+        if this.queued.swap(true, AcqRel) {
             return;
         }
-        let me = self as *const Entry<V>;
         // The reference the stack will own.
-        // SAFETY: `self` is inside an `Arc` (entries only exist there) that
-        // our caller keeps alive.
+        // SAFETY: `me` comes from an `Arc` that the caller keeps alive.
         unsafe { Arc::increment_strong_count(me) };
-        let shared = &*self.shared;
+        let shared = &*this.shared;
         let mut head = shared.head.load(Acquire);
         loop {
             if head == closed() {
@@ -322,7 +329,7 @@ impl<V> Entry<V> {
             }
             // SAFETY: setting the flag gave us the link until the push
             // below publishes it.
-            self.next.with_mut(|p| unsafe { *p = head });
+            this.next.with_mut(|p| unsafe { *p = head });
             match shared
                 .head
                 .compare_exchange_weak(head, me.cast_mut(), AcqRel, Acquire)
@@ -439,5 +446,92 @@ mod loom_tests {
             assert_eq!(got, [3]);
             t.join().unwrap();
         });
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::task::Wake;
+
+    /// Counts its wakes.
+    struct CountingWaker(AtomicUsize);
+
+    impl Wake for CountingWaker {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+
+    fn waker_of(set: &mut IdleNotifiedSet<u32>) -> Waker {
+        let mut entry = set.pop_notified(None).unwrap();
+        entry.with_value_and_context(|_, cx| cx.waker().clone())
+    }
+
+    #[test]
+    fn new_entries_are_notified_once_in_insertion_order() {
+        let mut set = IdleNotifiedSet::new();
+        for i in 0..3 {
+            set.insert_notified(i);
+        }
+        let mut seen = Vec::new();
+        while let Some(mut e) = set.pop_notified(None) {
+            e.with_value_and_context(|v, _| seen.push(*v));
+        }
+        assert_eq!(seen, [0, 1, 2]);
+        assert_eq!(set.len(), 3);
+    }
+
+    #[test]
+    fn wakes_queue_entries_once_and_wake_the_owner_once_per_batch() {
+        let owner = std::sync::Arc::new(CountingWaker(AtomicUsize::new(0)));
+        let owner_waker = Waker::from(owner.clone());
+        let mut set = IdleNotifiedSet::new();
+        set.insert_notified(10);
+        set.insert_notified(20);
+        let w10 = waker_of(&mut set);
+        let w20 = waker_of(&mut set);
+        assert!(set.pop_notified(Some(&owner_waker)).is_none());
+        w20.wake_by_ref();
+        w20.wake_by_ref(); // already queued: nothing
+        w10.wake_by_ref(); // pushed onto a non-empty stack: no owner wake
+        assert_eq!(owner.0.load(SeqCst), 1);
+        let first = set.pop_notified(Some(&owner_waker)).unwrap().remove();
+        let second = set.pop_notified(Some(&owner_waker)).unwrap().remove();
+        assert_eq!((first, second), (20, 10));
+        assert!(set.is_empty());
+        assert!(set.pop_notified(Some(&owner_waker)).is_none());
+    }
+
+    #[test]
+    fn remove_keeps_the_other_entries_reachable() {
+        let mut set = IdleNotifiedSet::new();
+        for i in 0..5 {
+            set.insert_notified(i);
+        }
+        // Remove the first: the last moves into its slot.
+        assert_eq!(set.pop_notified(None).unwrap().remove(), 0);
+        let mut all = Vec::new();
+        set.for_each(|v| all.push(*v));
+        all.sort();
+        assert_eq!(all, [1, 2, 3, 4]);
+        let mut drained = Vec::new();
+        set.drain(|v| drained.push(v));
+        drained.sort();
+        assert_eq!(drained, [1, 2, 3, 4]);
+        assert!(set.pop_notified(None).is_none());
+    }
+
+    #[test]
+    fn stale_wakers_outlive_the_set() {
+        let mut set = IdleNotifiedSet::new();
+        set.insert_notified(1);
+        let w = waker_of(&mut set);
+        let w2 = w.clone();
+        w.wake_by_ref();
+        drop(set);
+        w.wake();
+        w2.wake();
     }
 }
