@@ -347,3 +347,32 @@ fn build_local_rejects_multi_thread() {
     });
     assert_eq!(msg, "multi_thread is not supported for LocalRuntime");
 }
+
+#[test]
+fn join_set_spawn_local_and_named_local_tasks() {
+    with_timeout(|| {
+        let rt = current_thread();
+        let local = LocalSet::new();
+        let mut set = task::JoinSet::new();
+        set.spawn_local_on(async { 1 }, &local);
+        let sum = local.block_on(&rt, async move {
+            let rc = Rc::new(10);
+            set.spawn_local(async move { *rc });
+            let named = task::Builder::new()
+                .name("worker")
+                .spawn_local(async { 100 })
+                .unwrap();
+            assert_eq!(named.name(), Some("worker"));
+            let mut sum = named.await.unwrap();
+            while let Some(r) = set.join_next().await {
+                sum += r.unwrap();
+            }
+            sum
+        });
+        assert_eq!(sum, 111);
+        // Local spawns record where they were made, as other spawns do.
+        let h = local.spawn_local(async {});
+        assert_eq!(h.spawn_location().unwrap().file(), file!());
+        local.block_on(&rt, h).unwrap();
+    });
+}

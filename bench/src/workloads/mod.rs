@@ -1,6 +1,6 @@
 //! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`,
 //! `time/` with the `time-workloads` cargo feature, `sync/` with the `sync-workloads` one,
-//! `io/` with the `io-workloads` one and `task/` with the `task-workloads` one).
+//! `io/` with the `io-workloads` one, and `task/` with the `task-workloads` one).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
@@ -14,6 +14,8 @@ mod scheduler;
 
 #[cfg(feature = "io-workloads")]
 pub mod io;
+#[cfg(feature = "task-workloads")]
+pub mod join_set;
 #[cfg(feature = "task-workloads")]
 pub mod local_set;
 pub mod mem;
@@ -54,6 +56,8 @@ pub fn all() -> Vec<Workload> {
     all.extend(sync::workloads());
     #[cfg(feature = "io-workloads")]
     all.extend(io::workloads());
+    #[cfg(feature = "task-workloads")]
+    all.extend(join_set::workloads());
     #[cfg(feature = "task-workloads")]
     all.extend(local_set::workloads());
     all

@@ -5,11 +5,13 @@ use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::scheduler::current_thread;
 #[cfg(feature = "rt-multi-thread")]
 use crate::runtime::scheduler::multi_thread;
+use crate::runtime::task::meta::Meta;
 use crate::runtime::task::{self, Header, JoinHandle, Notified, Schedule};
 use crate::runtime::{context, Id, RuntimeFlavor, RuntimeMetrics};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::panic::Location;
 use std::sync::Arc;
 
 /// What a runtime shares between its handles, tasks and threads.
@@ -101,17 +103,32 @@ impl Scheduler {
     }
 }
 
-/// Spawns a task on the runtime behind `inner`.
+/// Spawns a task on the runtime behind `inner`, recording the caller's
+/// location as its spawn location.
+#[track_caller]
+#[inline]
 pub(crate) fn spawn_on<F>(inner: &Arc<HandleInner>, future: F, id: task::Id) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match &inner.scheduler {
+    spawn_on_with_meta(inner, future, id, Meta::located(Location::caller()))
+}
+
+/// Spawns a task on the runtime behind `inner` with the given spawn
+/// metadata.
+#[inline]
+pub(crate) fn spawn_on_with_meta<F>(inner: &Arc<HandleInner>, future: F, id: task::Id, meta: Meta) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    // The scheduler allocates the task on this thread, which picks `meta` up.
+    task::meta::with_pending(meta, || match &inner.scheduler {
         Scheduler::CurrentThread(_) => current_thread::spawn(inner, future, id),
         #[cfg(feature = "rt-multi-thread")]
         Scheduler::MultiThread(_) => multi_thread::spawn(inner, future, id),
-    }
+    })
 }
 
 /// Tasks of a runtime are scheduled through its handle.
@@ -354,6 +371,16 @@ impl Handle {
         self.spawn_with_id(future, task::Id::next())
     }
 
+    /// Spawns with the given metadata (a named task).
+    pub(crate) fn spawn_with_meta<F>(&self, future: F, meta: Meta) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn_on_with_meta(&self.inner, future, task::Id::next(), meta)
+    }
+
+    #[track_caller]
     pub(crate) fn spawn_with_id<F>(&self, future: F, id: task::Id) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -380,6 +407,14 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        self.spawn_blocking_with_meta(func, Meta::located(Location::caller()))
+    }
+
+    pub(crate) fn spawn_blocking_with_meta<F, R>(&self, func: F, meta: Meta) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
         // A paused clock must not jump ahead from now until the result has
         // reached the join handle: the guard is dropped by the pool after
         // the task completed (or was cancelled).
@@ -387,7 +422,9 @@ impl Handle {
         let guard = crate::runtime::time::AutoAdvanceInhibit::new(&self.inner);
         #[cfg(not(feature = "test-util"))]
         let guard = blocking::NoGuard;
-        let (task, join) = task::new_unowned(BlockingTask::new(func), blocking::BlockingSchedule, task::Id::next());
+        let (task, join) = task::meta::with_pending(meta, || {
+            task::new_unowned(BlockingTask::new(func), blocking::BlockingSchedule, task::Id::next())
+        });
         self.inner.blocking.spawn(task, guard, &self.inner, false);
         join
     }

@@ -12,6 +12,7 @@
 //! runtime, so a busy set cannot starve it.
 
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::task::meta::{self, Meta};
 use crate::runtime::task::{self, Header, Notified, Schedule};
 use crate::task::coop;
 use crate::task::{Id, JoinHandle};
@@ -22,6 +23,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::panic::Location;
 use std::pin::Pin;
 use std::ptr::{self, NonNull};
 use std::rc::Rc;
@@ -185,8 +187,17 @@ impl Context {
         F: Future + 'static,
         F::Output: 'static,
     {
+        self.spawn_with_meta(future, Meta::located(Location::caller()))
+    }
+
+    fn spawn_with_meta<F>(&self, future: F, meta: Meta) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
         let id = Id::next();
-        let (raw, join) = task::new_task(future, self.shared.clone(), id);
+        let (raw, join) =
+            meta::with_pending(meta, || task::new_task(future, self.shared.clone(), id));
         let pushed = self.owned.borrow_mut().push(raw);
         match pushed {
             Ok(()) => {
@@ -252,6 +263,21 @@ where
 {
     with_current(|cx| match cx {
         Some(cx) => cx.spawn(future),
+        None => panic!(
+            "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
+        ),
+    })
+}
+
+/// `spawn_local` with the given spawn metadata (for `task::Builder`).
+#[track_caller]
+pub(crate) fn spawn_local_with_meta<F>(future: F, meta: Meta) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    with_current(|cx| match cx {
+        Some(cx) => cx.spawn_with_meta(future, meta),
         None => panic!(
             "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
         ),
@@ -344,6 +370,16 @@ impl LocalSet {
     {
         let _entered = self.context.enter();
         self.context.spawn(future)
+    }
+
+    /// [`LocalSet::spawn_local`] with the given spawn metadata.
+    pub(crate) fn spawn_local_with_meta<F>(&self, future: F, meta: Meta) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let _entered = self.context.enter();
+        self.context.spawn_with_meta(future, meta)
     }
 
     /// Runs `future` on `rt`, driving this set's tasks meanwhile; returns

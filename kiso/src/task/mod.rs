@@ -38,15 +38,27 @@ cfg_rt_multi_thread! {
 }
 
 cfg_rt! {
+    mod builder;
+    pub mod join_set;
     mod local;
     mod spawn;
+    mod task_local;
     mod yield_now;
 
     pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 
     pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
+    pub use builder::Builder;
+    #[doc(inline)]
+    pub use join_set::JoinSet;
     pub use spawn::{spawn, spawn_blocking};
+    pub use task_local::LocalKey;
     pub use yield_now::yield_now;
+
+    /// Futures returned by the task API.
+    pub mod futures {
+        pub use super::task_local::TaskLocalFuture;
+    }
 
     /// Returns the [`Id`] of the task being polled.
     ///

@@ -1,6 +1,8 @@
 //! Small pieces shared across kiso.
 
 pub(crate) mod atomic_waker;
+#[cfg(feature = "rt")]
+pub(crate) mod idle_notified_set;
 pub(crate) mod linked_list;
 
 use std::ops::DerefMut;

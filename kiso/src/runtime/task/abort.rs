@@ -91,6 +91,47 @@ impl AbortHandle {
     pub fn id(&self) -> Id {
         self.raw.header().id
     }
+
+    /// Returns the name given to the task with
+    /// [`task::Builder::name`](crate::task::Builder::name), if any.
+    ///
+    /// This is a kiso extension: Tokio has no stable way to read a task's
+    /// name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let abort = kiso::task::Builder::new().name("worker").spawn(async {}).unwrap().abort_handle();
+    /// assert_eq!(abort.name(), Some("worker"));
+    /// assert_eq!(kiso::spawn(async {}).abort_handle().name(), None);
+    /// # });
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.raw.header().meta.name()
+    }
+
+    /// Returns the source location of the call that spawned the task
+    /// (`spawn`, `Handle::spawn`, `JoinSet::spawn`, `spawn_blocking`,
+    /// `task::Builder::spawn`, ...).
+    ///
+    /// Returns `None` only for tasks the runtime spawns for itself. This is
+    /// a kiso extension.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let abort = kiso::spawn(async {}).abort_handle();
+    /// let location = abort.spawn_location().unwrap();
+    /// assert_eq!(location.file(), file!());
+    /// # });
+    /// ```
+    pub fn spawn_location(&self) -> Option<&'static std::panic::Location<'static>> {
+        self.raw.header().meta.location()
+    }
 }
 
 impl Clone for AbortHandle {

@@ -4,7 +4,7 @@
 //! ```text
 //! Cell<F, S>  (repr(C))
 //! +--------------------------------------------------------------+
-//! | Header   state | queue link | vtable | id | owner list links  |  hot, non-generic
+//! | Header   state | queue link | vtable | id | owner links | meta |  hot, non-generic
 //! +--------------------------------------------------------------+
 //! | Core     scheduler S | stage: Running(F) / Finished / ...     |  generic
 //! +--------------------------------------------------------------+
@@ -20,6 +20,7 @@
 
 use crate::loom::cell::UnsafeCell;
 use crate::runtime::task::id::Id;
+use crate::runtime::task::meta::Meta;
 use crate::runtime::task::state::State;
 use crate::runtime::task::vtable::Vtable;
 use std::any::Any;
@@ -39,6 +40,8 @@ pub(crate) struct Header {
     /// owns the task touches them.
     pub(crate) owned_prev: UnsafeCell<Option<NonNull<Header>>>,
     pub(crate) owned_next: UnsafeCell<Option<NonNull<Header>>>,
+    /// Spawn location and name; immutable after allocation.
+    pub(crate) meta: Meta,
 }
 
 // SAFETY: every field is either atomic or only accessed under the protocol
@@ -77,7 +80,7 @@ pub(crate) struct Cell<F: Future, S> {
 }
 
 impl<F: Future, S> Cell<F, S> {
-    pub(crate) fn new(future: F, scheduler: S, state: State, id: Id, vtable: &'static Vtable) -> Box<Self> {
+    pub(crate) fn new(future: F, scheduler: S, state: State, id: Id, meta: Meta, vtable: &'static Vtable) -> Box<Self> {
         Box::new(Cell {
             header: Header {
                 state,
@@ -86,6 +89,7 @@ impl<F: Future, S> Cell<F, S> {
                 id,
                 owned_prev: UnsafeCell::new(None),
                 owned_next: UnsafeCell::new(None),
+                meta,
             },
             core: Core { scheduler, stage: UnsafeCell::new(Stage::Running(future)) },
             trailer: Trailer { waker: UnsafeCell::new(None) },
