@@ -60,6 +60,19 @@ pub(crate) enum Scheduler {
 }
 
 impl HandleInner {
+    /// Visits every task in the owner lists. Returns false if the
+    /// snapshot could not be taken (see `current_thread::Shared::for_each_task`).
+    pub(crate) fn for_each_live_task(&self, f: &mut dyn FnMut(&Header)) -> bool {
+        match &self.scheduler {
+            Scheduler::CurrentThread(s) => s.for_each_task(self, f),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(s) => {
+                s.for_each_task(f);
+                true
+            }
+        }
+    }
+
     pub(crate) fn current_thread(&self) -> &current_thread::Shared {
         match &self.scheduler {
             Scheduler::CurrentThread(s) => s,

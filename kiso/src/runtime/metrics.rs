@@ -65,6 +65,42 @@ impl RuntimeMetrics {
         }
     }
 
+    /// Returns the id, name and spawn location of every task alive in the
+    /// runtime (spawned and not yet completed; blocking tasks are not
+    /// included), or `None` when the snapshot cannot be taken right now.
+    ///
+    /// On a multi-thread runtime the snapshot is always taken. On a
+    /// current-thread runtime it is taken from the thread that drives the
+    /// runtime (inside `block_on` or a task) or while no thread drives it,
+    /// and is `None` from other threads while one does; tasks spawned on it
+    /// from outside since it was last driven are not in it yet.
+    ///
+    /// The snapshot locks the runtime's task lists one part at a time: it
+    /// is meant for diagnostics, not for a hot path. This is a kiso
+    /// extension (Tokio's task dumps are unstable).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// let h = rt.spawn(std::future::pending::<()>());
+    /// // Let the runtime take the task in (a current-thread runtime only
+    /// // does so while a thread drives it).
+    /// rt.block_on(kiso::task::yield_now());
+    /// let tasks = rt.metrics().live_tasks().unwrap();
+    /// assert_eq!(tasks.len(), 1);
+    /// assert_eq!(tasks[0].id(), h.id());
+    /// assert_eq!(tasks[0].spawn_location().unwrap().file(), file!());
+    /// ```
+    pub fn live_tasks(&self) -> Option<Vec<crate::task::TaskInfo>> {
+        let mut out = Vec::new();
+        let taken = self
+            .handle
+            .inner
+            .for_each_live_task(&mut |h| out.push(crate::runtime::task::TaskInfo::of(h)));
+        taken.then_some(out)
+    }
+
     /// Returns the number of worker threads: 1 for a current-thread runtime.
     ///
     /// # Examples

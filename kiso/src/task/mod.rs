@@ -47,7 +47,7 @@ cfg_rt! {
 
     pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 
-    pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
+    pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle, TaskInfo};
     pub use builder::Builder;
     #[doc(inline)]
     pub use join_set::JoinSet;

@@ -159,6 +159,27 @@ impl Shared {
         self.owned_len.load(Relaxed) + self.spawned_len()
     }
 
+    /// Visits every task of the owner list, if this thread drives the
+    /// runtime or nobody does; false otherwise. Tasks spawned from other
+    /// threads and not yet taken in by the core are not visited.
+    pub(crate) fn for_each_task(&self, handle: &HandleInner, f: &mut dyn FnMut(&Header)) -> bool {
+        if let Some(core) = local_core(handle) {
+            // SAFETY: a short list walk on the driving thread; `f` only
+            // reads the headers.
+            unsafe { core.owned() }.for_each(f);
+            return true;
+        }
+        match crate::loom::lock(&self.core).as_ref() {
+            Some(core) => {
+                // SAFETY: holding the mutex with the core in it: no thread
+                // drives the runtime.
+                unsafe { core.owned() }.for_each(f);
+                true
+            }
+            None => false,
+        }
+    }
+
     pub(crate) fn global_queue_depth(&self) -> usize {
         self.remote_len.load(Relaxed)
     }

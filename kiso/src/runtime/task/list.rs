@@ -85,6 +85,18 @@ impl OwnedList {
         true
     }
 
+    /// Visits every task in the list, newest first.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&Header)) {
+        let mut cur = self.head;
+        while let Some(h) = cur {
+            // SAFETY: tasks in the list are alive (the list holds a
+            // reference to each) and the owner has exclusive access to the
+            // links.
+            f(unsafe { h.as_ref() });
+            cur = next(h);
+        }
+    }
+
     /// Unlinks the first task; the caller takes over the list's reference.
     pub(crate) fn pop(&mut self) -> Option<RawTask> {
         let h = self.head?;

@@ -121,3 +121,36 @@ pub(crate) fn with_pending<R>(meta: Meta, f: impl FnOnce() -> R) -> R {
 pub(crate) fn take_pending() -> Meta {
     Meta(PENDING.try_with(|p| p.replace(0)).unwrap_or(0))
 }
+
+/// What a snapshot of the runtime's tasks tells about one task: its id,
+/// its name and where it was spawned.
+///
+/// Returned by [`RuntimeMetrics::live_tasks`](crate::runtime::RuntimeMetrics::live_tasks).
+/// This is a kiso extension: Tokio has no stable equivalent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskInfo {
+    id: crate::task::Id,
+    name: Option<Box<str>>,
+    location: Option<&'static Location<'static>>,
+}
+
+impl TaskInfo {
+    pub(crate) fn of(header: &crate::runtime::task::Header) -> TaskInfo {
+        TaskInfo { id: header.id, name: header.meta.name().map(Into::into), location: header.meta.location() }
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> crate::task::Id {
+        self.id
+    }
+
+    /// The name given with [`task::Builder::name`](crate::task::Builder::name), if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The source location of the call that spawned the task.
+    pub fn spawn_location(&self) -> Option<&'static Location<'static>> {
+        self.location
+    }
+}

@@ -32,6 +32,7 @@ pub use id::Id;
 #[cfg(feature = "rt-multi-thread")]
 pub(crate) use id::BLOCK as ID_BLOCK;
 pub use join::JoinHandle;
+pub use meta::TaskInfo;
 
 pub(crate) use cell::Header;
 

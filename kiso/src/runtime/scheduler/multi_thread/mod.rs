@@ -129,6 +129,13 @@ impl Shared {
         self.shards.iter().map(|s| s.len.load(Relaxed)).sum()
     }
 
+    /// Visits every task of the owner lists, one shard lock at a time.
+    pub(crate) fn for_each_task(&self, f: &mut dyn FnMut(&Header)) {
+        for shard in self.shards.iter() {
+            crate::loom::lock(&shard.list).for_each(&mut *f);
+        }
+    }
+
     pub(crate) fn global_queue_depth(&self) -> usize {
         self.inject.len()
     }
