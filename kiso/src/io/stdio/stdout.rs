@@ -6,7 +6,7 @@ use std::io;
 
 /// A handle to the process's standard output; created by [`stdout()`].
 ///
-/// It implements [`AsyncWrite`]. Each write copies the bytes (up to 2 MiB)
+/// It implements [`AsyncWrite`](crate::io::AsyncWrite). Each write copies the bytes (up to 2 MiB)
 /// into the handle's buffer, hands them to a thread of the runtime's
 /// blocking pool, which writes them to `std::io::stdout()`, and returns at
 /// once; the next write, or a flush, first waits for that one to finish.
