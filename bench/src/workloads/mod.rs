@@ -1,6 +1,7 @@
 //! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`,
 //! `time/` with the `time-workloads` cargo feature, `sync/` with the `sync-workloads` one,
-//! and `io/` with the `io-workloads` one).
+//! `io/` with the `io-workloads` one, and `task/select_*`, `task/join_8` with the
+//! `macros-workloads` one).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
@@ -14,6 +15,8 @@ mod scheduler;
 
 #[cfg(feature = "io-workloads")]
 pub mod io;
+#[cfg(feature = "macros-workloads")]
+pub mod macros;
 pub mod mem;
 pub mod rt_current;
 pub mod rt_multi;
@@ -52,6 +55,8 @@ pub fn all() -> Vec<Workload> {
     all.extend(sync::workloads());
     #[cfg(feature = "io-workloads")]
     all.extend(io::workloads());
+    #[cfg(feature = "macros-workloads")]
+    all.extend(macros::workloads());
     all
 }
 

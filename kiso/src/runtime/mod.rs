@@ -49,6 +49,7 @@ pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use id::Id;
 pub use metrics::RuntimeMetrics;
 pub use rt::Runtime;
+pub use crate::util::rand::RngSeed;
 
 /// Returns the index of the runtime worker thread this is called on, or
 /// `None` off a worker thread.

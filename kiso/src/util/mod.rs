@@ -2,6 +2,7 @@
 
 pub(crate) mod atomic_waker;
 pub(crate) mod linked_list;
+pub(crate) mod rand;
 
 use std::ops::DerefMut;
 use std::pin::Pin;
