@@ -6,8 +6,7 @@
 //!
 //! ```text
 //! {
-//!     let init = (future_0, .., future_N-1);
-//!     let mut fut_i = pin!(MaybeDone::new(IntoFuture::into_future(init.i)));
+//!     let mut fut_i = pin!(MaybeDone::new(IntoFuture::into_future(future_i)));
 //!     let mut next: u32 = 0;
 //!     poll_fn(|cx| {
 //!         // visit each future once, starting at `next` (always 0 when
@@ -42,13 +41,20 @@ impl Parse for Input {
         if input.peek(syn::Ident) && input.peek2(Token![;]) {
             let ident: syn::Ident = input.parse()?;
             if ident != "biased" {
-                return Err(syn::Error::new(ident.span(), "expected `biased;` or a future"));
+                return Err(syn::Error::new(
+                    ident.span(),
+                    "expected `biased;` or a future",
+                ));
             }
             input.parse::<Token![;]>()?;
             biased = true;
         }
         let futures = Punctuated::<Expr, Token![,]>::parse_terminated(input)?;
-        Ok(Input { krate, biased, futures: futures.into_iter().collect() })
+        Ok(Input {
+            krate,
+            biased,
+            futures: futures.into_iter().collect(),
+        })
     }
 }
 
@@ -67,7 +73,11 @@ pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
 }
 
 fn generate(kind: Kind, input: Input) -> TokenStream {
-    let Input { krate, biased, futures } = input;
+    let Input {
+        krate,
+        biased,
+        futures,
+    } = input;
     let n = futures.len();
     if n == 0 {
         // Still an `.await`, so that it is only usable where the non-empty
@@ -82,87 +92,75 @@ fn generate(kind: Kind, input: Input) -> TokenStream {
     }
     let support = quote!(#krate::macros::support);
     let def = Span::mixed_site();
-    let init = syn::Ident::new("init", def);
     let cx = syn::Ident::new("cx", def);
     let pending = syn::Ident::new("pending", def);
     let branch = syn::Ident::new("branch", def);
-    let left = syn::Ident::new("left", def);
     let next = syn::Ident::new("next", def);
-    let futs: Vec<syn::Ident> = (0..n).map(|i| format_ident!("fut{}", i, span = def)).collect();
+    let futs: Vec<syn::Ident> = (0..n)
+        .map(|i| format_ident!("fut{}", i, span = def))
+        .collect();
     let n_u32 = n as u32;
 
-    let idx = (0..n).map(syn::Index::from);
-    let pin_futs = futs.iter().zip(idx).map(|(f, i)| {
+    let pin_futs = futs.iter().zip(&futures).map(|(f, e)| {
         quote! {
             let mut #f = #support::pin!(#support::MaybeDone::new(
-                #support::IntoFuture::into_future(#init.#i)
+                #support::IntoFuture::into_future(#e)
             ));
         }
     });
 
-    let arms = futs.iter().enumerate().map(|(i, f)| {
-        let i = i as u32;
-        let on_ready = match kind {
-            Kind::Join => quote!(),
-            Kind::TryJoin => quote! {
-                else if #f.as_mut().is_err() {
-                    return #support::Poll::Ready(#f.as_mut().take_err());
+    let bodies: Vec<TokenStream> = futs
+        .iter()
+        .map(|f| {
+            let on_ready = match kind {
+                Kind::Join => quote!(),
+                Kind::TryJoin => quote! {
+                    else if #f.as_mut().is_err() {
+                        return #support::Poll::Ready(#f.as_mut().take_err());
+                    }
+                },
+            };
+            quote! {
+                {
+                    if !#f.as_mut().poll_done(#cx) {
+                        #pending = true;
+                    } #on_ready
                 }
-            },
-        };
-        quote! {
-            #i => {
-                if !#f.as_mut().poll_done(#cx) {
-                    #pending = true;
-                } #on_ready
             }
-        }
-    });
+        })
+        .collect();
 
+    // Visit every future once, from `start` round to `start - 1`, unrolled
+    // (see `select!`). The first poll starts at 0, so the common case of
+    // futures that are ready at once only takes the first, predictable, run.
     let rotate = n > 1 && !biased;
-    let start = if rotate {
+    let visit = if rotate {
+        let idx: Vec<u32> = (0..n as u32).collect();
         quote! {
-            let mut #branch: u32 = #next;
+            let #branch: u32 = #next;
             #next = if #next + 1 == #n_u32 { 0 } else { #next + 1 };
+            #(if #idx >= #branch #bodies)*
+            #(if #idx < #branch #bodies)*
         }
     } else {
-        quote!(let mut #branch: u32 = 0;)
+        quote!(#(#bodies)*)
     };
-    let advance = if n == 1 {
+    let next_decl = if rotate {
+        quote!(let mut #next: u32 = 0;)
+    } else {
         quote!()
-    } else {
-        quote! {
-            #branch += 1;
-            if #branch == #n_u32 {
-                #branch = 0;
-            }
-        }
     };
-    let next_decl = if rotate { quote!(let mut #next: u32 = 0;) } else { quote!() };
     let done = match kind {
         Kind::Join => quote!((#(#futs.as_mut().take_output(),)*)),
         Kind::TryJoin => quote!(#support::Result::Ok((#(#futs.as_mut().take_ok(),)*))),
     };
 
     quote! {{
-        let #init = (#(#futures,)*);
         #(#pin_futs)*
         #next_decl
-        #support::poll_fn(|#cx: &mut #support::Context<'_>| {
+        #support::poll_fn(move |#cx: &mut #support::Context<'_>| {
             let mut #pending = false;
-            #start
-            let mut #left: u32 = #n_u32;
-            loop {
-                match #branch {
-                    #(#arms)*
-                    _ => ::core::unreachable!("join!: future index out of range"),
-                }
-                #left -= 1;
-                if #left == 0 {
-                    break;
-                }
-                #advance
-            }
+            #visit
             if #pending {
                 return #support::Poll::Pending;
             }

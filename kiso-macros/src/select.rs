@@ -64,7 +64,10 @@ struct Input {
 pub(crate) fn split_crate(input: ParseStream<'_>) -> syn::Result<TokenStream> {
     match input.parse::<TokenTree>()? {
         TokenTree::Group(g) => Ok(g.stream()),
-        other => Err(syn::Error::new(other.span(), "expected the crate path in parentheses")),
+        other => Err(syn::Error::new(
+            other.span(),
+            "expected the crate path in parentheses",
+        )),
     }
 }
 
@@ -103,6 +106,12 @@ impl Parse for Input {
                 break;
             }
             let pat = Pat::parse_multi_with_leading_vert(input)?;
+            if input.peek(Token![=>]) {
+                return Err(input.error(
+                    "expected `=` after the pattern of a `select!` branch: \
+                     `<pattern> = <future> => <handler>`",
+                ));
+            }
             input.parse::<Token![=]>().map_err(|e| {
                 syn::Error::new(
                     e.span(),
@@ -146,9 +155,19 @@ impl Parse for Input {
                 }
                 e
             };
-            branches.push(Branch { pat, fut, cond, handler });
+            branches.push(Branch {
+                pat,
+                fut,
+                cond,
+                handler,
+            });
         }
-        Ok(Input { krate, biased, branches, else_ })
+        Ok(Input {
+            krate,
+            biased,
+            branches,
+            else_,
+        })
     }
 }
 
@@ -186,12 +205,19 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
 }
 
 fn generate(input: Input) -> TokenStream {
-    let Input { krate, biased, branches, else_ } = input;
+    let Input {
+        krate,
+        biased,
+        branches,
+        else_,
+    } = input;
     let n = branches.len();
     if n == 0 {
         return match else_ {
             Some(e) => quote!({ #e }),
-            None => quote!(::core::compile_error!("select! requires at least one branch.")),
+            None => quote!(::core::compile_error!(
+                "select! requires at least one branch."
+            )),
         };
     }
     if n > MAX_BRANCHES {
@@ -210,8 +236,9 @@ fn generate(input: Input) -> TokenStream {
     let out = syn::Ident::new("out", def);
     let pending = syn::Ident::new("pending", def);
     let branch = syn::Ident::new("branch", def);
-    let left = syn::Ident::new("left", def);
-    let futs: Vec<syn::Ident> = (0..n).map(|i| format_ident!("fut{}", i, span = def)).collect();
+    let futs: Vec<syn::Ident> = (0..n)
+        .map(|i| format_ident!("fut{}", i, span = def))
+        .collect();
     let tys: Vec<syn::Ident> = (0..n).map(|i| format_ident!("T{}", i)).collect();
     let variants: Vec<syn::Ident> = (0..n).map(|i| format_ident!("B{}", i)).collect();
     let enum_name = syn::Ident::new("__KisoSelectOutput", Span::call_site());
@@ -225,55 +252,56 @@ fn generate(input: Input) -> TokenStream {
     });
     let fut_exprs = branches.iter().map(|b| &b.fut);
     let idx = (0..n).map(syn::Index::from);
-    let pin_futs = futs.iter().zip(idx).map(|(f, i)| {
-        quote!(let mut #f = #support::pin!(#support::IntoFuture::into_future(#init.#i));)
-    });
+    let pin_futs = futs.iter().zip(idx).map(
+        |(f, i)| quote!(let mut #f = #support::pin!(#support::IntoFuture::into_future(#init.#i));),
+    );
 
-    let arms = branches.iter().enumerate().map(|(i, b)| {
-        let bit = 1u64 << i;
-        let f = &futs[i];
-        let v = &variants[i];
-        let i = i as u32;
-        let mut test = b.pat.clone();
-        clean_pattern(&mut test);
-        quote! {
-            #i => {
-                if #disabled & #bit == 0 {
-                    match #support::Future::poll(#f.as_mut(), #cx) {
-                        #support::Poll::Ready(#out) => {
-                            // A branch that completed is never polled again,
-                            // whether or not its output matches.
-                            #disabled |= #bit;
-                            #[allow(unused_variables, unreachable_patterns)]
-                            let matched = match &#out {
-                                #test => true,
-                                _ => false,
-                            };
-                            if matched {
-                                return #support::Poll::Ready(#enum_name::#v(#out));
+    let bodies: Vec<TokenStream> = branches
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let bit = 1u64 << i;
+            let f = &futs[i];
+            let v = &variants[i];
+            let mut test = b.pat.clone();
+            clean_pattern(&mut test);
+            quote! {
+                {
+                    if #disabled & #bit == 0 {
+                        match #support::Future::poll(#f.as_mut(), #cx) {
+                            #support::Poll::Ready(#out) => {
+                                // A branch that completed is never polled again,
+                                // whether or not its output matches.
+                                #disabled |= #bit;
+                                #[allow(unused_variables, unreachable_patterns)]
+                                let matched = match &#out {
+                                    #test => true,
+                                    _ => false,
+                                };
+                                if matched {
+                                    return #support::Poll::Ready(#enum_name::#v(#out));
+                                }
                             }
+                            #support::Poll::Pending => #pending = true,
                         }
-                        #support::Poll::Pending => #pending = true,
                     }
                 }
             }
-        }
-    });
+        })
+        .collect();
 
-    let start = if biased || n == 1 {
-        quote!(0u32)
+    // Visit every branch once, from `start` round to `start - 1`: the
+    // branches at or after `start` in written order, then those before it.
+    // Unrolled, so each step is a predictable compare instead of an
+    // indirect jump.
+    let visit = if biased || n == 1 {
+        quote!(#(#bodies)*)
     } else {
-        quote!(#support::thread_rng_n(#n_u32))
-    };
-    // With one branch there is nothing to rotate.
-    let advance = if n == 1 {
-        quote!()
-    } else {
+        let idx: Vec<u32> = (0..n as u32).collect();
         quote! {
-            #branch += 1;
-            if #branch == #n_u32 {
-                #branch = 0;
-            }
+            let #branch: u32 = #support::thread_rng_n(#n_u32);
+            #(if #idx >= #branch #bodies)*
+            #(if #idx < #branch #bodies)*
         }
     };
 
@@ -284,7 +312,9 @@ fn generate(input: Input) -> TokenStream {
     });
     let else_expr = match else_ {
         Some(e) => quote!(#e),
-        None => quote!(::core::panic!("all branches are disabled and there is no else branch")),
+        None => quote!(::core::panic!(
+            "all branches are disabled and there is no else branch"
+        )),
     };
 
     quote! {{
@@ -302,24 +332,12 @@ fn generate(input: Input) -> TokenStream {
             // tuple so that temporaries they borrow live as long as they do.
             let #init = (#(#fut_exprs,)*);
             #(#pin_futs)*
-            #support::poll_fn(|#cx: &mut #support::Context<'_>| {
+            #support::poll_fn(move |#cx: &mut #support::Context<'_>| {
                 // A task out of coop budget yields here, instead of running
                 // on through ready branches that do not check the budget.
                 #support::ready!(#support::poll_budget_available(#cx));
                 let mut #pending = false;
-                let mut #branch: u32 = #start;
-                let mut #left: u32 = #n_u32;
-                loop {
-                    match #branch {
-                        #(#arms)*
-                        _ => ::core::unreachable!("select!: branch index out of range"),
-                    }
-                    #left -= 1;
-                    if #left == 0 {
-                        break;
-                    }
-                    #advance
-                }
+                #visit
                 if #pending {
                     #support::Poll::Pending
                 } else {

@@ -31,7 +31,7 @@ impl<F: Future> MaybeDone<F> {
     /// # Panics
     ///
     /// Panics if the output has already been taken.
-    #[inline]
+    #[inline(always)]
     pub fn poll_done(self: Pin<&mut Self>, cx: &mut Context<'_>) -> bool {
         // SAFETY: the future inside is never moved: it is polled in place
         // and dropped in place by `set` (which drops the old value where it
@@ -59,7 +59,7 @@ impl<F: Future> MaybeDone<F> {
     /// # Panics
     ///
     /// Panics if the future is not done or the output was taken already.
-    #[inline]
+    #[inline(always)]
     pub fn take_output(self: Pin<&mut Self>) -> F::Output {
         // SAFETY: only a `Done` value (which holds no future) is moved out;
         // a running future is left where it is.
