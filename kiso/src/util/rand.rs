@@ -15,7 +15,6 @@
 use std::cell::Cell;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A seed for the random number generators of a runtime.
 ///
@@ -116,12 +115,12 @@ pub(crate) fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// 64 random bits: the process's random hashing keys (std seeds them from the
-/// operating system) applied to a counter, so every call differs.
+/// 64 random bits, from std's hashing keys: each thread's keys are seeded
+/// from the operating system, and every `RandomState::new` on a thread
+/// changes them, so every call differs.
 pub(crate) fn random_u64() -> u64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u64(0x5eed);
     hasher.finish()
 }
 
