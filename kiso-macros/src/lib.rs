@@ -93,6 +93,8 @@ mod args;
 mod crate_path;
 mod expand;
 mod item;
+mod join;
+mod select;
 
 use proc_macro::TokenStream;
 
@@ -160,4 +162,27 @@ pub fn main_fail(_args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test_fail(_args: TokenStream, item: TokenStream) -> TokenStream {
     expand::fail(Kind::Test, item.into()).into()
+}
+
+/// The expansion of kiso's `select!`; not a public API.
+///
+/// kiso's `select!` macro calls it as `select_internal!(($crate) input)`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn select_internal(input: TokenStream) -> TokenStream {
+    select::expand(input.into()).into()
+}
+
+/// The expansion of kiso's `join!`; not a public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn join_internal(input: TokenStream) -> TokenStream {
+    join::expand(join::Kind::Join, input.into()).into()
+}
+
+/// The expansion of kiso's `try_join!`; not a public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn try_join_internal(input: TokenStream) -> TokenStream {
+    join::expand(join::Kind::TryJoin, input.into()).into()
 }

@@ -1,6 +1,7 @@
 //! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`,
 //! `time/` with the `time-workloads` cargo feature, `sync/` with the `sync-workloads` one,
-//! `io/` with the `io-workloads` one, and `task/` with the `task-workloads` one).
+//! `io/` with the `io-workloads` one, `task/` with the `task-workloads` one, and
+//! `task/select_*`, `task/join_8` with the `macros-workloads` one).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
@@ -18,6 +19,8 @@ pub mod io;
 pub mod join_set;
 #[cfg(feature = "task-workloads")]
 pub mod local_set;
+#[cfg(feature = "macros-workloads")]
+pub mod macros;
 pub mod mem;
 pub mod rt_current;
 pub mod rt_multi;
@@ -60,6 +63,8 @@ pub fn all() -> Vec<Workload> {
     all.extend(join_set::workloads());
     #[cfg(feature = "task-workloads")]
     all.extend(local_set::workloads());
+    #[cfg(feature = "macros-workloads")]
+    all.extend(macros::workloads());
     all
 }
 

@@ -3,7 +3,7 @@
 use crate::runtime::blocking::{self, BlockingPool};
 use crate::runtime::handle::{Handle, HandleInner};
 use crate::runtime::scheduler::current_thread;
-use crate::runtime::{Callback, Id, Runtime, RuntimeFlavor, Scheduler, ThreadNameFn};
+use crate::runtime::{Callback, Id, RngSeed, Runtime, RuntimeFlavor, Scheduler, ThreadNameFn};
 use std::fmt;
 use std::io;
 use std::sync::Arc;
@@ -48,6 +48,7 @@ pub struct Builder {
     max_io_events_per_tick: usize,
     max_io_events_per_busy_tick: Option<usize>,
     name: Option<String>,
+    rng_seed: Option<RngSeed>,
 }
 
 /// Default name of runtime threads; the same as Tokio's, so code and tools
@@ -114,6 +115,7 @@ impl Builder {
             max_io_events_per_tick: 1024,
             max_io_events_per_busy_tick: None,
             name: None,
+            rng_seed: None,
         }
     }
 
@@ -492,6 +494,39 @@ impl Builder {
         self
     }
 
+    /// Seeds the runtime's random number generators, so that its random
+    /// choices (such as the branch `select!` polls first) repeat from run to
+    /// run.
+    ///
+    /// Without a seed each runtime is seeded at random. With one, two
+    /// runtimes built from equal seeds make the same choices in the same
+    /// order, provided they run the same code in the same order: this holds
+    /// for the `current_thread` scheduler, whose tasks all run on the thread
+    /// that calls `block_on`. (In Tokio this option is unstable; kiso offers
+    /// it on stable.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kiso::runtime::{Builder, RngSeed};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .rng_seed(RngSeed::from_bytes(b"reproducible"))
+    ///     .build()
+    ///     .unwrap();
+    /// let first = rt.block_on(async {
+    ///     kiso::select! {
+    ///         _ = async {} => 'a',
+    ///         _ = async {} => 'b',
+    ///     }
+    /// });
+    /// assert!(first == 'a' || first == 'b');
+    /// ```
+    pub fn rng_seed(&mut self, seed: RngSeed) -> &mut Self {
+        self.rng_seed = Some(seed);
+        self
+    }
+
     /// Creates the runtime.
     ///
     /// # Errors
@@ -531,6 +566,7 @@ impl Builder {
                 let config = current_thread::Config {
                     event_interval: self.event_interval,
                     global_queue_interval: self.global_queue_interval.unwrap_or(31),
+                    rng_seed: self.rng_seed.clone().unwrap_or_else(RngSeed::new),
                 };
                 Scheduler::CurrentThread(current_thread::Shared::new(config, hooks, driver_waker))
             }

@@ -24,6 +24,11 @@ std::thread_local! {
     static SCHEDULER: Cell<SchedulerCx> = const { Cell::new(SchedulerCx::None) };
     /// The id of the task being polled.
     static TASK_ID: Cell<Option<Id>> = const { Cell::new(None) };
+    /// The state of this thread's random number generator (used by
+    /// `select!`): installed from the runtime's seed generator while a
+    /// runtime is driven here, seeded at random on first use otherwise; zero
+    /// means "not seeded yet".
+    static RNG: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Runs `f` with the entered runtime's handle, if any.
@@ -169,4 +174,27 @@ impl Drop for TaskIdGuard {
 
 pub(crate) fn current_task_id() -> Option<Id> {
     TASK_ID.try_with(Cell::get).unwrap_or(None)
+}
+
+/// A number in `0..n` from this thread's generator (see `RNG`).
+#[inline]
+pub(crate) fn thread_rng_n(n: u32) -> u32 {
+    use crate::util::rand;
+    RNG.try_with(|cell| rand::draw_n(cell, n))
+        // Thread-locals are being torn down: draw from a fresh random seed.
+        .unwrap_or_else(|_| rand::bounded(rand::step(rand::RngSeed::new().state()).1, n))
+}
+
+/// Restores the generator state that was in force before on drop.
+pub(crate) struct RngGuard(u64);
+
+/// Installs `seed` as this thread's generator until the guard drops.
+pub(crate) fn set_rng_seed(seed: crate::util::rand::RngSeed) -> RngGuard {
+    RngGuard(RNG.try_with(|c| c.replace(seed.state())).unwrap_or(0))
+}
+
+impl Drop for RngGuard {
+    fn drop(&mut self) {
+        let _ = RNG.try_with(|c| c.set(self.0));
+    }
 }

@@ -51,6 +51,7 @@ pub use id::Id;
 pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 pub use rt::Runtime;
+pub use crate::util::rand::RngSeed;
 
 /// Returns the index of the runtime worker thread this is called on, or
 /// `None` off a worker thread.

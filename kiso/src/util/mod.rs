@@ -4,6 +4,7 @@ pub(crate) mod atomic_waker;
 #[cfg(feature = "rt")]
 pub(crate) mod idle_notified_set;
 pub(crate) mod linked_list;
+pub(crate) mod rand;
 
 use std::ops::DerefMut;
 use std::pin::Pin;

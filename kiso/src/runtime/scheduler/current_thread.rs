@@ -19,6 +19,7 @@ use crate::runtime::park::{ParkInner, Unparker};
 use crate::runtime::scheduler::inject::Stack;
 use crate::runtime::scheduler::local_queue::LocalQueue;
 use crate::runtime::task::list::OwnedList;
+use crate::util::rand::{RngSeed, SeedGenerator};
 use crate::runtime::metrics::{bump, WorkerMetrics};
 use crate::runtime::task::{self, Header, Id, JoinHandle, Notified, RawTask};
 use crate::loom::sync::atomic::AtomicUsize;
@@ -32,10 +33,12 @@ use std::sync::Arc;
 use std::task::{Poll, Wake, Waker};
 
 /// Scheduler settings from the builder.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Config {
     pub(crate) event_interval: u32,
     pub(crate) global_queue_interval: u32,
+    /// The seed of `Builder::rng_seed`, or a random one.
+    pub(crate) rng_seed: RngSeed,
 }
 
 /// The part every thread may touch.
@@ -53,6 +56,9 @@ pub(crate) struct Shared {
     /// Length of the owner list, mirrored for metrics.
     owned_len: AtomicUsize,
     metrics: WorkerMetrics,
+    /// Seeds this thread's random number generator at each `block_on`, so
+    /// that a runtime built with a fixed seed makes the same choices.
+    seed_generator: SeedGenerator,
 }
 
 /// Wakes the future passed to `block_on`.
@@ -116,6 +122,7 @@ impl Shared {
             park,
         };
         Shared {
+            seed_generator: SeedGenerator::new(config.rng_seed.clone()),
             spawned: Stack::new(),
             woken: Stack::new(),
             core: Mutex::new(Some(Box::new(core))),
@@ -341,6 +348,9 @@ impl Drop for CoreGuard<'_> {
 /// while polling `future` on its own.
 pub(crate) fn block_on<F: Future>(handle: &Arc<HandleInner>, future: F) -> F::Output {
     let shared = handle.current_thread();
+    // Every `block_on` takes the next seed of the runtime's sequence; the
+    // thread's previous generator comes back when it returns.
+    let _rng = context::set_rng_seed(shared.seed_generator.next_seed());
     let mut future = std::pin::pin!(future);
     let mut parker: Option<(Arc<ParkInner>, Waker)> = None;
     loop {

@@ -1,0 +1,7 @@
+async fn run() {
+    kiso::select! {}
+}
+
+fn main() {
+    drop(run());
+}

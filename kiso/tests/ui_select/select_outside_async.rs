@@ -1,0 +1,6 @@
+fn main() {
+    let v = kiso::select! {
+        v = async { 1u32 } => v,
+    };
+    drop(v);
+}
