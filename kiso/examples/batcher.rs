@@ -6,13 +6,14 @@
 //! cargo run --example batcher --features full
 //! ```
 //!
-//! The batcher waits for the next event with a deadline
-//! ([`timeout_at`](kiso::time::timeout_at)): an event adds to the batch, the
-//! deadline flushes what there is. Once every sender is gone it flushes the
-//! rest and stops.
+//! The batcher `select!`s between the next event and the next tick of an
+//! [`interval`](kiso::time::interval): an event adds to the batch (and a
+//! full batch is flushed at once), a tick flushes what there is. Once every
+//! sender is gone it flushes the rest and stops. `recv` is cancel safe, so
+//! losing the race to a tick loses no event.
 
 use kiso::sync::mpsc;
-use kiso::time::{self, Duration, Instant};
+use kiso::time::{self, Duration, MissedTickBehavior};
 
 const BATCH: usize = 8;
 const EVERY: Duration = Duration::from_millis(50);
@@ -24,30 +25,36 @@ pub async fn main() {
     let batcher = kiso::spawn(async move {
         let mut batch = Vec::with_capacity(BATCH);
         let mut flushed = Vec::new();
-        let mut deadline = Instant::now() + EVERY;
+        let mut ticks = time::interval(EVERY);
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        // The first tick completes at once.
+        ticks.tick().await;
         loop {
-            match time::timeout_at(deadline, inbox.recv()).await {
-                Ok(Some(event)) => {
-                    batch.push(event);
-                    if batch.len() < BATCH {
-                        continue;
+            kiso::select! {
+                event = inbox.recv() => match event {
+                    Some(event) => {
+                        batch.push(event);
+                        if batch.len() < BATCH {
+                            continue;
+                        }
                     }
-                }
-                // Every sender is gone: flush the rest and stop.
-                Ok(None) => {
-                    if !batch.is_empty() {
-                        flushed.push(std::mem::take(&mut batch));
+                    // Every sender is gone: flush the rest and stop.
+                    None => {
+                        if !batch.is_empty() {
+                            flushed.push(std::mem::take(&mut batch));
+                        }
+                        return flushed;
                     }
-                    return flushed;
-                }
-                // The deadline passed: flush whatever there is.
-                Err(_elapsed) => {}
+                },
+                // A tick: flush whatever there is.
+                _ = ticks.tick() => {}
             }
             if !batch.is_empty() {
                 println!("flushing {} events", batch.len());
                 flushed.push(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
-            deadline = Instant::now() + EVERY;
+            // The next time-based flush is a full period after this one.
+            ticks.reset();
         }
     });
 

@@ -121,3 +121,27 @@ fn the_binary_built_with_tokio_main_runs_to_completion() {
     );
     assert_eq!(stdout.trim(), "kiso-compat-rename: ok (sum of squares 285)");
 }
+
+/// `select!`, `join!`, `try_join!`, `pin!` and `task_local!` spelled through
+/// the renamed crate: their expansions must name the crate the way the user
+/// did, not `kiso`.
+#[tokio::test]
+async fn function_like_macros_through_the_rename() {
+    tokio::task_local! {
+        static REQUEST: u32;
+    }
+    let (a, b) = tokio::join!(async { 1 }, async { 2 });
+    assert_eq!(a + b, 3);
+    let r: Result<(u8, u8), ()> = tokio::try_join!(async { Ok(1) }, async { Ok(2) });
+    assert_eq!(r, Ok((1, 2)));
+    let fut = async { 5 };
+    tokio::pin!(fut);
+    let picked = tokio::select! {
+        biased;
+        v = &mut fut => v,
+        _ = tokio::task::yield_now() => 0,
+    };
+    assert_eq!(picked, 5);
+    let seen = REQUEST.scope(7, async { REQUEST.get() }).await;
+    assert_eq!(seen, 7);
+}
