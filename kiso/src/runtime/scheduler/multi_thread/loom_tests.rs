@@ -281,7 +281,7 @@ fn loom_spin_end_vs_local_push() {
         let (s2, r2) = (shared.clone(), runs.clone());
         let producer = thread::spawn(move || {
             core0.run_queue_mut().push_back(counted(&r2), &s2.inject);
-            s2.notify_parked_local();
+            s2.notify_parked_local(true);
             core0
         });
         // Worker 1 goes to park: it claims the spin, registers as parked

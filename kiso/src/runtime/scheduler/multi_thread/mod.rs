@@ -158,20 +158,23 @@ impl Shared {
     /// As `notify_parked`, for work queued on the calling worker's own
     /// queue, which it runs itself if nobody steals it.
     ///
-    /// A worker that is spinning before it sleeps is not woken for such
-    /// work: it looks at every queue when its spin ends ([`Shared::end_spin`])
-    /// and goes to steal if it finds something. So a burst of short tasks
-    /// woken by one task (the receivers of a broadcast, the waiters of
-    /// `notify_waiters`) mostly runs on the worker that woke them, instead
-    /// of pulling the other worker in at once to contend for the data they
-    /// all touch; work that is still queued when the spin ends (a few
-    /// microseconds) is shared as before.
-    fn notify_parked_local(&self) {
+    /// `burst`: the running task woke several tasks (one displaced another
+    /// from the LIFO slot). A worker that is spinning before it sleeps is
+    /// not woken for those: it looks at every queue when its spin ends
+    /// ([`Shared::end_spin`]) and goes to steal if it finds something. So a
+    /// burst of short tasks woken by one task (the receivers of a
+    /// broadcast or a watch, the waiters of `notify_waiters`) mostly runs on
+    /// the worker that woke them, instead of pulling the other worker in at
+    /// once to contend for the data they all touch; work that is still
+    /// queued when the spin ends (a few microseconds) is shared as before.
+    /// A single task queued by a yield or past the LIFO limit wakes the
+    /// spinner at once, as a ping-pong pair spread over two workers wants.
+    fn notify_parked_local(&self, burst: bool) {
         // The plain load keeps the common case (nobody spins) free of a
         // read-modify-write. Seeing the flag set is only trusted through a
         // read-modify-write, which orders our push before the spinner's
         // `end_spin`: it then sees the work.
-        if self.spinning.load(Relaxed) && self.spinning.fetch_or(false, AcqRel) {
+        if burst && self.spinning.load(Relaxed) && self.spinning.fetch_or(false, AcqRel) {
             return;
         }
         if let Some(index) = self.idle.worker_to_notify_unfenced() {

@@ -431,22 +431,24 @@ pub(crate) fn schedule_local(handle: &HandleInner, task: Notified, is_yield: boo
     let shared = handle.multi_thread();
     let m = &shared.metrics[cx.index];
     bump(&m.local_schedule_count, 1);
-    let queued_more = if is_yield || !core.lifo_enabled {
+    // `Some(displaced)`: a task was queued (`displaced`: it was pushed out
+    // of the LIFO slot by a newer wake, so the running task woke several).
+    let queued = if is_yield || !core.lifo_enabled {
         bump(&m.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
-        true
+        Some(false)
     } else {
         match core.lifo.replace(task) {
             Some(prev) => {
                 bump(&m.overflow_count, u64::from(core.run_queue.push_back(prev, &shared.inject)));
-                true
+                Some(true)
             }
-            None => false,
+            None => None,
         }
     };
     drop(slot);
-    if queued_more {
+    if let Some(displaced) = queued {
         // There is work another worker could steal.
-        shared.notify_parked_local();
+        shared.notify_parked_local(displaced);
     }
     Ok(())
 }
