@@ -148,13 +148,15 @@ impl Idle {
         crate::loom::lock(&self.sleepers).contains(&worker)
     }
 
-    /// Unregisters a parked worker that leaves on its own (shutdown).
-    pub(crate) fn unpark_worker(&self, worker: usize) {
+    /// Unregisters a parked worker that leaves on its own (shutdown, or
+    /// work it found itself). Returns false if it was not registered any
+    /// more: a notifier chose it, and counted it as searching.
+    pub(crate) fn unpark_worker(&self, worker: usize) -> bool {
         let mut sleepers = crate::loom::lock(&self.sleepers);
-        if let Some(i) = sleepers.iter().position(|&w| w == worker) {
-            sleepers.swap_remove(i);
-            self.state.fetch_add(UNPARKED_ONE, SeqCst);
-        }
+        let Some(i) = sleepers.iter().position(|&w| w == worker) else { return false };
+        sleepers.swap_remove(i);
+        self.state.fetch_add(UNPARKED_ONE, SeqCst);
+        true
     }
 
     #[cfg(all(test, loom))]

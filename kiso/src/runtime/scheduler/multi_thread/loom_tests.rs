@@ -248,6 +248,65 @@ fn loom_idle_park_vs_notify() {
     });
 }
 
+/// The scheduler state of a runtime with `n` workers, without threads.
+fn shared(n: usize) -> super::Shared {
+    super::Shared::new(super::Config {
+        num_workers: n,
+        event_interval: 61,
+        global_queue_interval: None,
+        disable_lifo_slot: false,
+        thread_name: std::sync::Arc::new(String::new),
+        stack_size: None,
+        after_start: None,
+        before_stop: None,
+        park_hooks: Default::default(),
+        driver_waker: None,
+    })
+}
+
+/// Worker 1 spins before sleeping while worker 0 queues a task on its own
+/// queue and, seeing the spinner, does not wake anybody: the spinner must
+/// see the task when its spin ends (and steal it) instead of sleeping with
+/// it queued. Worker 0 never runs the task itself here (as if its current
+/// task ran for long), so a spinner that sleeps without being woken
+/// deadlocks the model.
+#[test]
+fn loom_spin_end_vs_local_push() {
+    model(|| {
+        let shared = Arc::new(shared(2));
+        let runs = Arc::new(AtomicUsize::new(0));
+        let mut core0 = shared.take_core(0).unwrap();
+        let mut core1 = shared.take_core(1).unwrap();
+        let park1 = shared.remotes[1].park.clone();
+        let (s2, r2) = (shared.clone(), runs.clone());
+        let producer = thread::spawn(move || {
+            core0.run_queue_mut().push_back(counted(&r2), &s2.inject);
+            s2.notify_parked_local(true);
+            core0
+        });
+        // Worker 1 goes to park: it claims the spin, registers as parked
+        // (not searching), spins (not at all under loom) and ends the spin.
+        assert!(shared.start_spin());
+        shared.idle.transition_to_parked(1, false, true);
+        if shared.end_spin() {
+            // Leaves to look for the work; a notifier may have chosen it
+            // meanwhile.
+            shared.idle.unpark_worker(1);
+        } else {
+            while shared.idle.is_parked(1) {
+                park1.park();
+            }
+        }
+        let stolen = shared.remotes[0].steal.steal_into(core1.run_queue_mut());
+        let (task, _) = stolen.expect("the task is still queued on worker 0");
+        task.run();
+        run_all(core1.run_queue_mut());
+        let mut core0 = producer.join().unwrap();
+        run_all(core0.run_queue_mut());
+        assert_eq!(runs.load(SeqCst), 1);
+    });
+}
+
 /// The owner-list shard and global queue of a runtime, with the spawn and
 /// shutdown steps the multi-thread scheduler takes on them.
 struct MiniRuntime {

@@ -164,7 +164,26 @@ impl Shared {
 
     /// As `notify_parked`, for work queued on the calling worker's own
     /// queue, which it runs itself if nobody steals it.
-    fn notify_parked_local(&self) {
+    ///
+    /// `burst`: the running task woke several tasks (one displaced another
+    /// from the LIFO slot). A worker that is spinning before it sleeps is
+    /// not woken for those: it looks at every queue when its spin ends
+    /// ([`Shared::end_spin`]) and goes to steal if it finds something. So a
+    /// burst of short tasks woken by one task (the receivers of a
+    /// broadcast or a watch, the waiters of `notify_waiters`) mostly runs on
+    /// the worker that woke them, instead of pulling the other worker in at
+    /// once to contend for the data they all touch; work that is still
+    /// queued when the spin ends (a few microseconds) is shared as before.
+    /// A single task queued by a yield or past the LIFO limit wakes the
+    /// spinner at once, as a ping-pong pair spread over two workers wants.
+    fn notify_parked_local(&self, burst: bool) {
+        // The plain load keeps the common case (nobody spins) free of a
+        // read-modify-write. Seeing the flag set is only trusted through a
+        // read-modify-write, which orders our push before the spinner's
+        // `end_spin`: it then sees the work.
+        if burst && self.spinning.load(Relaxed) && self.spinning.fetch_or(false, AcqRel) {
+            return;
+        }
         if let Some(index) = self.idle.worker_to_notify_unfenced() {
             self.remotes[index].park.unpark();
         }
@@ -180,9 +199,31 @@ impl Shared {
     /// Wakes a worker if any queue holds work (used by the last searcher
     /// going to sleep).
     fn notify_if_work_pending(&self) {
-        if self.remotes.iter().any(|r| !r.steal.is_empty()) || !self.inject.is_empty() {
+        if self.work_pending() {
             self.notify_parked();
         }
+    }
+
+    /// True if any queue holds work.
+    fn work_pending(&self) -> bool {
+        self.remotes.iter().any(|r| !r.steal.is_empty()) || !self.inject.is_empty()
+    }
+
+    /// Claims the right to spin before sleeping (one worker at a time);
+    /// false if another worker spins.
+    fn start_spin(&self) -> bool {
+        !self.spinning.swap(true, Acquire)
+    }
+
+    /// Ends the spin claimed with `start_spin`. Returns true if some queue
+    /// holds work: the caller must look for it instead of sleeping, since
+    /// producers did not wake it for work on their own queues while it
+    /// spun (see `notify_parked_local`).
+    fn end_spin(&self) -> bool {
+        // A read-modify-write, so that it is ordered after the one of any
+        // producer that saw the flag set, and sees that producer's work.
+        self.spinning.swap(false, AcqRel);
+        self.work_pending()
     }
 
     /// Starts a thread for worker `index`, whose core waits in `cores`.

@@ -16,7 +16,7 @@ use crate::runtime::task::Notified;
 use crate::task::coop;
 use std::cell::RefCell;
 use std::ptr;
-use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -177,6 +177,12 @@ impl Core {
         task
     }
 
+    /// The local queue, for the loom models.
+    #[cfg(all(test, loom))]
+    pub(super) fn run_queue_mut(&mut self) -> &mut queue::Local {
+        &mut self.run_queue
+    }
+
     /// Sends queued tasks back (on exit): their `Notified` references are
     /// dropped, the tasks themselves are cancelled through the owner list.
     fn drain(&mut self) {
@@ -324,7 +330,7 @@ impl Context {
         let was_searching = core.is_searching;
         core.is_searching = false;
         // Spin first only if no other worker is spinning.
-        let spin = PARK_SPINS > 0 && !shared.spinning.swap(true, Acquire);
+        let spin = PARK_SPINS > 0 && shared.start_spin();
         if shared.idle.transition_to_parked(core.index, was_searching, spin) {
             // Producers saw us searching and did not notify: look again.
             shared.notify_if_work_pending();
@@ -335,12 +341,22 @@ impl Context {
         bump(&m.busy_duration_ns, core.busy_since.elapsed().as_nanos() as u64);
         m.queue_depth.store(0, Relaxed);
         let mut spin = spin;
+        // Set when the spin ended with work queued somewhere.
+        let found = std::cell::Cell::new(false);
+        let park = core.park.clone();
         loop {
             core = self.sleep(core, if spin { PARK_SPINS } else { 0 }, || {
-                if spin {
-                    shared.spinning.store(false, Release);
+                if spin && shared.end_spin() {
+                    // Do not sleep: the park below returns at once.
+                    found.set(true);
+                    park.unpark();
                 }
             });
+            if found.get() {
+                // Our own notification, if the spin ended on another one
+                // and did not sleep (we are leaving either way).
+                park.try_consume();
+            }
             spin = false;
             if shared.is_shutdown() {
                 core.is_shutdown = true;
@@ -352,9 +368,12 @@ impl Context {
                 core.is_searching = true;
                 break;
             }
-            if core.lifo.is_some() || !core.run_queue.is_empty() {
-                // I/O events or timers woke tasks into our own queue.
-                shared.idle.unpark_worker(core.index);
+            // Work queued while we spun (go and steal it), or I/O events or
+            // timers that woke tasks into our own queue.
+            if found.get() || core.lifo.is_some() || !core.run_queue.is_empty() {
+                // A notifier may have chosen us since the check above: then
+                // we are counted as searching.
+                core.is_searching = !shared.idle.unpark_worker(core.index);
                 break;
             }
         }
@@ -412,22 +431,24 @@ pub(crate) fn schedule_local(handle: &HandleInner, task: Notified, is_yield: boo
     let shared = handle.multi_thread();
     let m = &shared.metrics[cx.index];
     bump(&m.local_schedule_count, 1);
-    let queued_more = if is_yield || !core.lifo_enabled {
+    // `Some(displaced)`: a task was queued (`displaced`: it was pushed out
+    // of the LIFO slot by a newer wake, so the running task woke several).
+    let queued = if is_yield || !core.lifo_enabled {
         bump(&m.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
-        true
+        Some(false)
     } else {
         match core.lifo.replace(task) {
             Some(prev) => {
                 bump(&m.overflow_count, u64::from(core.run_queue.push_back(prev, &shared.inject)));
-                true
+                Some(true)
             }
-            None => false,
+            None => None,
         }
     };
     drop(slot);
-    if queued_more {
+    if let Some(displaced) = queued {
         // There is work another worker could steal.
-        shared.notify_parked_local();
+        shared.notify_parked_local(displaced);
     }
     Ok(())
 }
