@@ -38,12 +38,29 @@ pub struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     /// Creates a builder with no options set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = kiso::task::Builder::new();
+    /// # drop(builder);
+    /// ```
     pub fn new() -> Builder<'a> {
         Builder { name: None }
     }
 
     /// Gives the task a name. The name is copied into the task when it is
     /// spawned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let h = kiso::task::Builder::new().name("worker").spawn(async {}).unwrap();
+    /// assert_eq!(h.name(), Some("worker"));
+    /// # });
+    /// ```
     pub fn name(&self, name: &'a str) -> Builder<'a> {
         Builder { name: Some(name) }
     }

@@ -52,17 +52,44 @@ pub struct JoinSet<T> {
 
 impl<T> JoinSet<T> {
     /// Creates an empty `JoinSet`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let set: kiso::task::JoinSet<u8> = kiso::task::JoinSet::new();
+    /// assert!(set.is_empty());
+    /// ```
     pub fn new() -> JoinSet<T> {
         JoinSet { tasks: IdleNotifiedSet::new() }
     }
 
     /// Returns the number of tasks in the set: running ones, and finished
     /// ones whose result has not been taken yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let mut set = kiso::task::JoinSet::new();
+    /// set.spawn(async { 1 });
+    /// assert_eq!(set.len(), 1);
+    /// set.join_next().await;
+    /// assert_eq!(set.len(), 0);
+    /// # });
+    /// ```
     pub fn len(&self) -> usize {
         self.tasks.len()
     }
 
     /// Returns true if the set holds no tasks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let set = kiso::task::JoinSet::<()>::new();
+    /// assert!(set.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.tasks.is_empty()
     }
@@ -619,6 +646,17 @@ pub struct Builder<'a, T> {
 
 impl<'a, T: 'static> Builder<'a, T> {
     /// Names the task (see [`task::Builder::name`](crate::task::Builder::name)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let mut set = kiso::task::JoinSet::new();
+    /// set.build_task().name("n").spawn(async { 1 }).unwrap();
+    /// assert_eq!(set.join_next().await.unwrap().unwrap(), 1);
+    /// # });
+    /// ```
     pub fn name(self, name: &'a str) -> Builder<'a, T> {
         Builder { builder: self.builder.name(name), ..self }
     }
@@ -633,6 +671,17 @@ impl<'a, T: 'static> Builder<'a, T> {
     /// # Panics
     ///
     /// Panics if called outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let mut set = kiso::task::JoinSet::new();
+    /// set.build_task().spawn(async { 2 }).unwrap();
+    /// assert_eq!(set.join_next().await.unwrap().unwrap(), 2);
+    /// # });
+    /// ```
     #[track_caller]
     pub fn spawn<F>(self, future: F) -> std::io::Result<AbortHandle>
     where
@@ -649,6 +698,15 @@ impl<'a, T: 'static> Builder<'a, T> {
     /// # Errors
     ///
     /// As for [`spawn`](Builder::spawn).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// let mut set = kiso::task::JoinSet::new();
+    /// set.build_task().spawn_on(async { 3 }, rt.handle()).unwrap();
+    /// assert_eq!(rt.block_on(set.join_next()).unwrap().unwrap(), 3);
+    /// ```
     #[track_caller]
     pub fn spawn_on<F>(self, future: F, handle: &Handle) -> std::io::Result<AbortHandle>
     where
@@ -670,6 +728,17 @@ impl<'a, T: 'static> Builder<'a, T> {
     /// # Panics
     ///
     /// Panics if called outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let mut set = kiso::task::JoinSet::new();
+    /// set.build_task().spawn_blocking(|| 4).unwrap();
+    /// assert_eq!(set.join_next().await.unwrap().unwrap(), 4);
+    /// # });
+    /// ```
     #[track_caller]
     pub fn spawn_blocking<F>(self, f: F) -> std::io::Result<AbortHandle>
     where
@@ -687,6 +756,15 @@ impl<'a, T: 'static> Builder<'a, T> {
     /// # Errors
     ///
     /// As for [`spawn`](Builder::spawn).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Runtime::new().unwrap();
+    /// let mut set = kiso::task::JoinSet::new();
+    /// set.build_task().spawn_blocking_on(|| 5, rt.handle()).unwrap();
+    /// assert_eq!(rt.block_on(set.join_next()).unwrap().unwrap(), 5);
+    /// ```
     #[track_caller]
     pub fn spawn_blocking_on<F>(self, f: F, handle: &Handle) -> std::io::Result<AbortHandle>
     where

@@ -127,6 +127,19 @@ pub(crate) fn take_pending() -> Meta {
 ///
 /// Returned by [`RuntimeMetrics::live_tasks`](crate::runtime::RuntimeMetrics::live_tasks).
 /// This is a kiso extension: Tokio has no stable equivalent.
+///
+/// # Examples
+///
+/// ```
+/// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+/// let _guard = rt.enter();
+/// let h = kiso::task::Builder::new().name("idle").spawn(std::future::pending::<()>()).unwrap();
+/// rt.block_on(kiso::task::yield_now());
+/// let info = &rt.metrics().live_tasks().unwrap()[0];
+/// assert_eq!(info.id(), h.id());
+/// assert_eq!(info.name(), Some("idle"));
+/// assert_eq!(info.spawn_location().unwrap().file(), file!());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskInfo {
     id: crate::task::Id,
@@ -140,16 +153,55 @@ impl TaskInfo {
     }
 
     /// The task's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// let _guard = rt.enter();
+    /// let h = kiso::task::Builder::new().name("idle").spawn(std::future::pending::<()>()).unwrap();
+    /// rt.block_on(kiso::task::yield_now());
+    /// let info = &rt.metrics().live_tasks().unwrap()[0];
+    /// assert_eq!(info.id(), h.id());
+    /// assert_eq!(info.name(), Some("idle"));
+    /// assert_eq!(info.spawn_location().unwrap().file(), file!());
+    /// ```
     pub fn id(&self) -> crate::task::Id {
         self.id
     }
 
     /// The name given with [`task::Builder::name`](crate::task::Builder::name), if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// let _guard = rt.enter();
+    /// let h = kiso::task::Builder::new().name("idle").spawn(std::future::pending::<()>()).unwrap();
+    /// rt.block_on(kiso::task::yield_now());
+    /// let info = &rt.metrics().live_tasks().unwrap()[0];
+    /// assert_eq!(info.id(), h.id());
+    /// assert_eq!(info.name(), Some("idle"));
+    /// assert_eq!(info.spawn_location().unwrap().file(), file!());
+    /// ```
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
     /// The source location of the call that spawned the task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = kiso::runtime::Builder::new_current_thread().build().unwrap();
+    /// let _guard = rt.enter();
+    /// let h = kiso::task::Builder::new().name("idle").spawn(std::future::pending::<()>()).unwrap();
+    /// rt.block_on(kiso::task::yield_now());
+    /// let info = &rt.metrics().live_tasks().unwrap()[0];
+    /// assert_eq!(info.id(), h.id());
+    /// assert_eq!(info.name(), Some("idle"));
+    /// assert_eq!(info.spawn_location().unwrap().file(), file!());
+    /// ```
     pub fn spawn_location(&self) -> Option<&'static Location<'static>> {
         self.location
     }
