@@ -174,8 +174,9 @@ impl Shared {
     /// the worker that woke them, instead of pulling the other worker in at
     /// once to contend for the data they all touch; work that is still
     /// queued when the spin ends (a few microseconds) is shared as before.
-    /// A single task queued by a yield or past the LIFO limit wakes the
-    /// spinner at once, as a ping-pong pair spread over two workers wants.
+    /// A task that yielded is deferred the same way (see `schedule_local`);
+    /// a single task queued past the LIFO limit wakes the spinner at once,
+    /// as a ping-pong pair spread over two workers wants.
     fn notify_parked_local(&self, burst: bool) {
         // The plain load keeps the common case (nobody spins) free of a
         // read-modify-write. Seeing the flag set is only trusted through a
