@@ -181,15 +181,6 @@ impl Schedule for Arc<Shared> {
 }
 
 impl Context {
-    #[track_caller]
-    fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        self.spawn_with_meta(future, Meta::located(Location::caller()))
-    }
-
     fn spawn_with_meta<F>(&self, future: F, meta: Meta) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -261,16 +252,10 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    with_current(|cx| match cx {
-        Some(cx) => cx.spawn(future),
-        None => panic!(
-            "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
-        ),
-    })
+    spawn_local_with_meta(future, Meta::located(Location::caller()))
 }
 
 /// `spawn_local` with the given spawn metadata (for `task::Builder`).
-#[track_caller]
 pub(crate) fn spawn_local_with_meta<F>(future: F, meta: Meta) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
@@ -368,8 +353,7 @@ impl LocalSet {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let _entered = self.context.enter();
-        self.context.spawn(future)
+        self.spawn_local_with_meta(future, Meta::located(Location::caller()))
     }
 
     /// [`LocalSet::spawn_local`] with the given spawn metadata.
