@@ -944,3 +944,68 @@ fn lifo_slot_runs_spawned_task_next_unless_disabled() {
         "without the LIFO slot: {without:?}"
     );
 }
+
+/// Two tasks that yield in a loop, both started on one worker while the
+/// other worker is blocked: once that worker is free again, one of them
+/// moves to it. (Yielded tasks are held back from the run queue for a while,
+/// so that a producer stays with the consumer it woke, but an idle worker
+/// must still get them in the end.)
+#[test]
+fn yield_loops_spread_to_a_worker_that_became_idle() {
+    with_timeout(|| {
+        let rt = multi(2);
+        // Block one worker.
+        let (blocking_tx, blocking_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let blocker = rt.spawn(async move {
+            blocking_tx.send(runtime::worker_index()).unwrap();
+            release_rx.recv_timeout(WAIT).unwrap();
+        });
+        let blocked = blocking_rx.recv_timeout(WAIT).unwrap();
+        // Start both loops from a task on the other worker.
+        let stop = Arc::new(AtomicBool::new(false));
+        let last = Arc::new([AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)]);
+        let (started_tx, started_rx) = mpsc::channel();
+        let (spread_tx, spread_rx) = mpsc::channel();
+        let (stop2, last2) = (stop.clone(), last.clone());
+        let launcher = rt.spawn(async move {
+            let mut loops = Vec::new();
+            for me in 0..2 {
+                let (stop, last) = (stop2.clone(), last2.clone());
+                let (started, spread) = (started_tx.clone(), spread_tx.clone());
+                loops.push(kiso::spawn(async move {
+                    let mut polls = 0u64;
+                    while !stop.load(SeqCst) {
+                        let w = runtime::worker_index().unwrap();
+                        last[me].store(w, SeqCst);
+                        polls += 1;
+                        if polls == 100 {
+                            started.send(w).unwrap();
+                        }
+                        let other = last[1 - me].load(SeqCst);
+                        if polls > 100 && other != usize::MAX && other != w {
+                            let _ = spread.send(());
+                        }
+                        task::yield_now().await;
+                    }
+                }));
+            }
+            for l in loops {
+                l.await.unwrap();
+            }
+        });
+        let first = started_rx.recv_timeout(WAIT).unwrap();
+        let second = started_rx.recv_timeout(WAIT).unwrap();
+        assert_eq!(first, second, "both loops started on the free worker");
+        assert_ne!(Some(first), blocked);
+        release_tx.send(()).unwrap();
+        rt.block_on(blocker).unwrap();
+        let spread = spread_rx.recv_timeout(WAIT);
+        stop.store(true, SeqCst);
+        rt.block_on(launcher).unwrap();
+        assert!(
+            spread.is_ok(),
+            "two yield loops stayed on one worker while the other was idle"
+        );
+    });
+}

@@ -48,7 +48,7 @@ pub mod support {
             if crate::task::coop::has_budget_remaining() {
                 Poll::Ready(())
             } else {
-                cx.waker().wake_by_ref();
+                crate::task::coop::wake_to_yield(cx.waker());
                 Poll::Pending
             }
         }

@@ -34,6 +34,24 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
+/// Wakes the task being polled so that it is polled again after the other
+/// tasks that are ready: a yield (`yield_now`, a spent budget). The
+/// multi-thread scheduler keeps such a task on its worker for a while
+/// instead of offering it to the others, as Tokio defers yields; a task that
+/// another thread woke while it ran is queued normally.
+#[cfg_attr(not(feature = "rt"), allow(dead_code))]
+pub(crate) fn wake_to_yield(waker: &std::task::Waker) {
+    let _ = YIELDING.try_with(|y| y.set(true));
+    waker.wake_by_ref();
+}
+
+/// Returns whether the task just polled asked to yield (see
+/// [`wake_to_yield`]), and clears the mark.
+#[cfg_attr(not(feature = "rt-multi-thread"), allow(dead_code))]
+pub(crate) fn take_yielding() -> bool {
+    YIELDING.try_with(|y| y.replace(false)).unwrap_or(false)
+}
+
 /// Units of budget a task gets per poll.
 #[cfg_attr(not(feature = "rt"), allow(dead_code))]
 const INITIAL: u8 = 128;
@@ -55,6 +73,9 @@ impl Budget {
 
 std::thread_local! {
     static BUDGET: Cell<Budget> = const { Cell::new(Budget(None)) };
+    /// Set by [`wake_to_yield`]: the task being polled woke itself to let
+    /// the others run (a yield), rather than being woken while it ran.
+    static YIELDING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Restores the budget that was in force before on drop.
@@ -169,7 +190,7 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
         Ok(Some(guard)) => Poll::Ready(guard),
         Ok(None) => {
             // Out of budget: ask to be polled again, after the others.
-            cx.waker().wake_by_ref();
+            wake_to_yield(cx.waker());
             Poll::Pending
         }
         // Thread-local storage is gone: no budget to enforce.

@@ -537,7 +537,7 @@ impl<T: 'static> JoinSet<T> {
                 break;
             }
         }
-        cx.waker().wake_by_ref();
+        crate::task::coop::wake_to_yield(cx.waker());
         Poll::Pending
     }
 }

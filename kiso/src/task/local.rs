@@ -463,7 +463,7 @@ impl Future for LocalSet {
         self.context.shared.waker.register(cx.waker());
         if self.turn() {
             // Work left: yield to the runtime, then come back.
-            cx.waker().wake_by_ref();
+            crate::task::coop::wake_to_yield(cx.waker());
             Poll::Pending
         } else if self.context.owned.borrow().len() == 0 {
             Poll::Ready(())
@@ -495,7 +495,7 @@ impl<F: Future> Future for RunUntil<'_, F> {
             return Poll::Ready(out);
         }
         if set.turn() {
-            cx.waker().wake_by_ref();
+            crate::task::coop::wake_to_yield(cx.waker());
         }
         Poll::Pending
     }

@@ -44,7 +44,7 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        cx.waker().wake_by_ref();
+        crate::task::coop::wake_to_yield(cx.waker());
         Poll::Pending
     }
 }

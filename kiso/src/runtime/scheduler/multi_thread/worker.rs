@@ -53,6 +53,19 @@ pub(crate) struct Core {
     lifo: Option<Notified>,
     lifo_enabled: bool,
     run_queue: queue::Local,
+    /// Tasks that yielded (woke themselves while polled), oldest first. They
+    /// are held back from the run queue, where other workers could steal
+    /// them: once this worker has no other local work it runs them itself,
+    /// one at a time, and only at maintenance (every `event_interval`
+    /// ticks) do they go to the queue, with a sleeping worker woken if that
+    /// makes a backlog. A producer whose budget ran out thus stays with the
+    /// consumer it woke instead of being taken by another worker and split
+    /// from it; split, the pair pays a cross-core miss per message
+    /// (mpsc_uncontended: three quarters of the messages were received on
+    /// another worker than the producer's, against a tenth on Tokio, which
+    /// holds yielded tasks back too). Tasks that yield in a loop still
+    /// spread over the workers within one maintenance interval.
+    deferred: std::collections::VecDeque<Notified>,
     is_searching: bool,
     is_shutdown: bool,
     rng: u64,
@@ -77,6 +90,7 @@ impl Core {
             lifo: None,
             lifo_enabled: true,
             run_queue,
+            deferred: std::collections::VecDeque::new(),
             is_searching: false,
             is_shutdown: false,
             rng: seed | 1,
@@ -150,6 +164,17 @@ impl Core {
         self.run_queue.pop()
     }
 
+    /// Moves the tasks that yielded to the back of the run queue, where they
+    /// run in turn and can be stolen. Returns true if there were any.
+    fn release_deferred(&mut self, shared: &Shared) -> bool {
+        if self.deferred.is_empty() {
+            return false;
+        }
+        let overflow = self.deferred.drain(..).map(|task| u64::from(self.run_queue.push_back(task, &shared.inject))).sum();
+        bump(&self.metrics(shared).overflow_count, overflow);
+        true
+    }
+
     /// Steals from a random other worker, or takes from the global queue.
     fn steal_work(&mut self, shared: &Shared) -> Option<Notified> {
         if !self.is_searching {
@@ -187,6 +212,7 @@ impl Core {
     /// dropped, the tasks themselves are cancelled through the owner list.
     fn drain(&mut self) {
         drop(self.lifo.take());
+        self.deferred.clear();
         while let Some(task) = self.run_queue.pop() {
             drop(task);
         }
@@ -235,6 +261,11 @@ impl Context {
                 }
                 self.fire_timers(core.index, false);
                 core = self.poll_io_now(core);
+                // Yielded tasks become stealable now, and a sleeping worker
+                // is woken to share a backlog.
+                if core.release_deferred(shared) && core.run_queue.len() > 1 {
+                    shared.notify_parked_local(false);
+                }
             }
             if core.is_shutdown {
                 return Some(core);
@@ -243,10 +274,17 @@ impl Context {
                 core = self.run_task(shared, task, core)?;
                 continue;
             }
+            // Out of other local work: the oldest yielded task runs, still
+            // out of the other workers' reach (see `Core::deferred`).
+            if let Some(task) = core.deferred.pop_front() {
+                core = self.run_task(shared, task, core)?;
+                continue;
+            }
             if let Some(task) = core.steal_work(shared) {
                 core = self.run_task(shared, task, core)?;
                 continue;
             }
+
             core = self.park(shared, core);
         }
     }
@@ -269,6 +307,9 @@ impl Context {
         *self.core.borrow_mut() = Some(core);
         coop::budget(|| {
             bump(&metrics.poll_count, 1);
+            // A yield mark left over from a future polled outside a task
+            // must not pass for this task's.
+            coop::take_yielding();
             task.run();
             let mut lifo_polls = 0;
             loop {
@@ -321,7 +362,11 @@ impl Context {
 
     fn park(&self, shared: &Shared, mut core: Box<Core>) -> Box<Core> {
         let hooks = &shared.config.park_hooks;
-        if core.lifo.is_some() || !core.run_queue.is_empty() || self.fire_timers(core.index, true) {
+        if core.lifo.is_some()
+            || !core.run_queue.is_empty()
+            || !core.deferred.is_empty()
+            || self.fire_timers(core.index, true)
+        {
             return core;
         }
         if let Some(f) = &hooks.before_park {
@@ -431,16 +476,18 @@ pub(crate) fn schedule_local(handle: &HandleInner, task: Notified, is_yield: boo
     let shared = handle.multi_thread();
     let m = &shared.metrics[cx.index];
     bump(&m.local_schedule_count, 1);
+    if is_yield && coop::take_yielding() {
+        // A yield: held back from the other workers; see `Core::deferred`.
+        core.deferred.push_back(task);
+        return Ok(());
+    }
     // `Some(defer)`: a task was queued; `defer`: a spinning worker need not
     // be woken for it (it looks at every queue when its spin ends). That is
     // the case for a burst (a task pushed out of the LIFO slot by a newer
-    // wake) and for a task that yielded: a yield is usually a producer whose
-    // budget ran out while the task it woke waits in the LIFO slot, and
-    // this worker runs both again within microseconds. Waking the spinner
-    // at once split such pairs across the cores (mpsc_uncontended: the
-    // producer changed worker ~80 times per million messages against once
-    // on Tokio, and the consumer ran dry 2-5x as often; 1.12 -> 0.93 of
-    // Tokio's time, broadcast_10 1.13 -> 0.87).
+    // wake) and for a task woken while it ran: this worker runs them again
+    // within microseconds, and waking the spinner at once would take them
+    // away from the caches they were woken on (broadcast_10: 1.13 -> 0.87 of
+    // Tokio's time).
     let queued = if is_yield || !core.lifo_enabled {
         bump(&m.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
         Some(is_yield)
@@ -499,6 +546,7 @@ pub(crate) fn hand_off_core() -> bool {
     if let Some(task) = core.lifo.take() {
         core.run_queue.push_back(task, &shared.inject);
     }
+    core.release_deferred(shared);
     let index = core.index;
     shared.put_core(core);
     if shared.start_worker(&handle, index).is_err() {
