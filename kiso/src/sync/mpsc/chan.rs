@@ -7,9 +7,10 @@
 //!   it when a waker is registered, so a receiver that keeps up with its
 //!   senders costs them no shared write beyond the queue itself.
 //! * Capacity: a bounded channel's is the batch semaphore (FIFO, so senders
-//!   waiting for room are served in order); an unbounded channel counts its
-//!   buffered messages in one word, next to its closed bit, so the receiver
-//!   can tell when a closed channel has drained.
+//!   waiting for room are served in order); an unbounded channel's senders
+//!   count their sends in one word, next to its closed bit, and the receiver
+//!   compares that with its own count of messages taken, so it can tell when
+//!   a closed channel has drained without writing the shared word.
 //! * Fields the receiver alone uses (the read end of the queue and whether it
 //!   closed the channel) live in an `UnsafeCell`, touched only through the
 //!   receiver handle.
@@ -39,7 +40,11 @@ pub(crate) const MAX_CAPACITY: usize = batch_semaphore::Semaphore::MAX_PERMITS;
 enum Sem {
     /// A bounded channel's free capacity.
     Bounded { sem: batch_semaphore::Semaphore, bound: usize },
-    /// `buffered << 1 | closed` of an unbounded channel.
+    /// `sent << 1 | closed` of an unbounded channel: `sent` counts (modulo
+    /// 2^(usize::BITS - 1)) the sends that got past the closed check. Only
+    /// senders write it; the receiver counts what it took in
+    /// `RxFields::received` and compares, so a receive costs no atomic
+    /// write here.
     Unbounded(AtomicUsize),
 }
 
@@ -63,21 +68,20 @@ impl Sem {
         }
     }
 
-    /// No message buffered and (bounded) no capacity reserved.
-    fn is_idle(&self) -> bool {
+    /// No message buffered and (bounded) no capacity reserved; `received`
+    /// is the receiver's count of messages taken (unbounded only).
+    fn is_idle(&self, received: usize) -> bool {
         match self {
             Sem::Bounded { sem, bound } => sem.available_permits() == *bound,
-            Sem::Unbounded(word) => word.load(Acquire) >> 1 == 0,
+            Sem::Unbounded(word) => (word.load(Acquire) >> 1).wrapping_sub(received) & (usize::MAX >> 1) == 0,
         }
     }
 
-    /// The receiver took `n` messages: their capacity is free again.
+    /// The receiver took `n` messages: their capacity is free again
+    /// (bounded; an unbounded channel's receiver only counts them).
     fn received(&self, n: usize) {
-        match self {
-            Sem::Bounded { sem, .. } => sem.release(n),
-            Sem::Unbounded(word) => {
-                word.fetch_sub(n * UNBOUNDED_ONE, Release);
-            }
+        if let Sem::Bounded { sem, .. } = self {
+            sem.release(n);
         }
     }
 }
@@ -85,6 +89,8 @@ impl Sem {
 /// What the receiver alone touches.
 struct RxFields<T> {
     list: list::Rx<T>,
+    /// Messages taken, modulo 2^(usize::BITS - 1) (see `Sem::Unbounded`).
+    received: usize,
     /// `Receiver::close` was called (or the receiver was dropped).
     rx_closed: bool,
 }
@@ -128,7 +134,7 @@ impl<T> Chan<T> {
             weak_count: AtomicUsize::new(0),
             tx_closed: AtomicBool::new(false),
             notify_rx_closed: Notify::new(),
-            rx: UnsafeCell::new(RxFields { list: rx, rx_closed: false }),
+            rx: UnsafeCell::new(RxFields { list: rx, received: 0, rx_closed: false }),
         })
     }
 
@@ -165,11 +171,17 @@ impl<T> Chan<T> {
         self.rx.with(|p| f(unsafe { &*p }))
     }
 
+    /// Accounts for `n` messages the receiver took.
+    fn taken(&self, rx: &mut RxFields<T>, n: usize) {
+        rx.received = rx.received.wrapping_add(n);
+        self.sem.received(n);
+    }
+
     /// One attempt to take a message. `Some(None)`: the channel is finished.
     fn try_pop(&self, rx: &mut RxFields<T>) -> Option<Option<T>> {
         match rx.list.pop(&self.tx) {
             Pop::Value(v) => {
-                self.sem.received(1);
+                self.taken(rx, 1);
                 Some(Some(v))
             }
             Pop::Busy => None,
@@ -179,13 +191,13 @@ impl<T> Chan<T> {
                     // once more, then the channel is finished.
                     return Some(match rx.list.pop(&self.tx) {
                         Pop::Value(v) => {
-                            self.sem.received(1);
+                            self.taken(rx, 1);
                             Some(v)
                         }
                         _ => None,
                     });
                 }
-                if rx.rx_closed && self.sem.is_idle() {
+                if rx.rx_closed && self.sem.is_idle(rx.received) {
                     return Some(None);
                 }
                 None
@@ -245,7 +257,7 @@ impl<T> Chan<T> {
                         }
                     }
                     if n > 0 {
-                        self.sem.received(n);
+                        self.taken(rx, n);
                         coop.made_progress();
                         return Poll::Ready(n);
                     }
@@ -282,7 +294,7 @@ impl<T> Chan<T> {
             self.rx_mut(|rx| loop {
                 match rx.list.pop(&self.tx) {
                     Pop::Value(v) => {
-                        self.sem.received(1);
+                        self.taken(rx, 1);
                         return Ok(v);
                     }
                     // A sender claimed the next slot and is writing it right
@@ -393,7 +405,7 @@ impl<T> Chan<T> {
             sem.release(n);
             // A closed channel whose last reservation is returned is
             // finished: the receiver may be waiting for that.
-            if sem.is_closed() && self.sem.is_idle() {
+            if sem.is_closed() && self.sem.is_idle(0) {
                 self.rx_waker.wake();
             }
         }
@@ -404,20 +416,15 @@ impl<T> Chan<T> {
         let Sem::Unbounded(word) = &self.sem else {
             unreachable!("send_unbounded on a bounded channel");
         };
-        let mut curr = word.load(Acquire);
-        loop {
-            if curr & UNBOUNDED_CLOSED != 0 {
-                return Err(value);
-            }
-            if curr >= usize::MAX - UNBOUNDED_ONE {
-                // As many messages buffered as the address space could hold:
-                // this cannot be recovered from.
-                std::process::abort();
-            }
-            match word.compare_exchange_weak(curr, curr + UNBOUNDED_ONE, AcqRel, Acquire) {
-                Ok(_) => break,
-                Err(actual) => curr = actual,
-            }
+        // One read-modify-write both counts the send and reads the closed
+        // bit. (The count wraps; it can, since no more messages than fit in
+        // memory are ever buffered.)
+        if word.fetch_add(UNBOUNDED_ONE, AcqRel) & UNBOUNDED_CLOSED != 0 {
+            // Closed: take the count back. A receiver that saw it waits for
+            // this message; wake it to see that there is none.
+            word.fetch_sub(UNBOUNDED_ONE, AcqRel);
+            self.rx_waker.wake();
+            return Err(value);
         }
         self.push_reserved(value);
         Ok(())

@@ -1,6 +1,6 @@
 //! Loom models of the channel: sends racing receives, the block list's
 //! boundaries, tail moves and recycling (blocks hold 2 slots under loom), a
-//! close racing sends, the last sender's drop racing a receive, the
+//! close racing sends (bounded and unbounded), the last sender's drop racing a receive, the
 //! receiver's drop racing a send, and capacity handed from a released
 //! permit to a waiting sender. The receiver's waker cell has its own models
 //! in `util::atomic_waker`.
@@ -201,6 +201,24 @@ fn loom_mpsc_close_vs_send() {
         let got = block_on(rx.recv());
         assert_eq!(got.is_some(), sent);
         assert_eq!(block_on(rx.recv()), None);
+    });
+}
+
+/// `close` races an unbounded `send` while another sender stays alive, so
+/// the receiver can only tell the end from its count of messages taken: a
+/// refused send takes its count back and wakes it.
+#[test]
+fn loom_mpsc_unbounded_close_vs_send() {
+    model(|| {
+        let (tx, mut rx) = unbounded_channel();
+        let keep = tx.clone();
+        let a = thread::spawn(move || tx.send(7).is_ok());
+        rx.close();
+        let got = block_on(rx.recv());
+        let sent = a.join().unwrap();
+        assert_eq!(got, sent.then_some(7));
+        assert_eq!(block_on(rx.recv()), None);
+        drop(keep);
     });
 }
 
