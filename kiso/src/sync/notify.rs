@@ -4,9 +4,13 @@
 //! is idle (`EMPTY`), holds a stored permit (`NOTIFIED`) or has tasks queued
 //! (`WAITING`); the remaining bits count calls to `notify_waiters`. The
 //! waiting futures own their queue nodes (pinned inside them) and link them
-//! into an intrusive doubly linked list guarded by a mutex. Every field of a
-//! node is only touched with that mutex held, or once the node has left the
-//! list (then only its owning future touches it).
+//! into an intrusive doubly linked list guarded by a mutex. The links of a
+//! node are only touched with that mutex held, or once the node has left the
+//! list (then only its owning future touches it). Its waker slot has a small
+//! lock of its own (`Waiter::slot`), so that a queued future polled again
+//! (typically right after `enable`, with its first waker) can store its
+//! waker without taking the mutex that every waiter and notifier contends
+//! for.
 //!
 //! Invariants: the state leaves `WAITING` only with the mutex held; the call
 //! counter changes only with the mutex held; the state is `WAITING` exactly
@@ -14,7 +18,7 @@
 
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::AtomicUsize;
-use crate::loom::sync::atomic::Ordering::{Acquire, Relaxed, Release as RelOrd, SeqCst};
+use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release as RelOrd, SeqCst};
 use crate::loom::sync::{Mutex, MutexGuard};
 use std::sync::Arc;
 
@@ -87,12 +91,24 @@ enum End {
 struct Node {
     prev: Option<NonNull<Waiter>>,
     next: Option<NonNull<Waiter>>,
-    waker: Option<Waker>,
 }
+
+/// `Waiter::slot`: the owning future is writing the waker.
+const SLOT_REGISTERING: usize = 0b01;
+/// `Waiter::slot`: a notifier released the waiter. The slot is the
+/// notifier's from then on (it takes the waker unless the owner was
+/// registering), and the owner never writes it again.
+const SLOT_CLOSED: usize = 0b10;
 
 /// A queue node, embedded in (and pinned with) a `Notified`/`OwnedNotified`.
 struct Waiter {
     node: UnsafeCell<Node>,
+    /// The waker to wake on release. Written by the owner before the node is
+    /// queued, or while it holds `SLOT_REGISTERING`; taken by the notifier
+    /// that set `SLOT_CLOSED` while that bit was clear.
+    waker: UnsafeCell<Option<Waker>>,
+    /// `SLOT_REGISTERING | SLOT_CLOSED`.
+    slot: AtomicUsize,
     /// A `Release` as `usize`. Only changed with the mutex held; a notifier
     /// stores it (`Release` ordering) as its very last access to the node,
     /// so an owner that loads a value other than `No` (`Acquire`) may finish
@@ -108,11 +124,9 @@ impl Waiter {
 
     fn new() -> Waiter {
         Waiter {
-            node: UnsafeCell::new(Node {
-                prev: None,
-                next: None,
-                waker: None,
-            }),
+            node: UnsafeCell::new(Node { prev: None, next: None }),
+            waker: UnsafeCell::new(None),
+            slot: AtomicUsize::new(0),
             release: AtomicUsize::new(Release::No as usize),
             _pinned: PhantomPinned,
         }
@@ -138,8 +152,9 @@ struct List {
     tail: Option<NonNull<Waiter>>,
 }
 
-// SAFETY: the list only holds pointers to nodes whose contents (wakers, which
-// are `Send + Sync`, and plain links) are accessed with the owning mutex held.
+// SAFETY: the list only holds pointers to nodes whose links are accessed with
+// the owning mutex held, and whose waker slots (wakers are `Send + Sync`) are
+// handed between owner and notifier through `Waiter::slot`.
 unsafe impl Send for List {}
 
 impl List {
@@ -271,11 +286,19 @@ unsafe fn pop_detached(sentinel: NonNull<Waiter>) -> Option<NonNull<Waiter>> {
 /// The mutex is held and `w` is live and was just unlinked.
 unsafe fn release_node(w: NonNull<Waiter>, release: Release) -> Option<Waker> {
     // SAFETY: caller's contract.
-    unsafe {
-        let waker = node(w, |n| n.waker.take());
-        w.as_ref().release.store(release as usize, RelOrd);
-        waker
-    }
+    let waiter = unsafe { w.as_ref() };
+    // Closing the slot makes it ours, unless the owner is registering right
+    // now: then it is inside a poll, sees the close when it finishes, and
+    // completes without a wake (see `poll_waiter`).
+    let waker = if waiter.slot.fetch_or(SLOT_CLOSED, AcqRel) & SLOT_REGISTERING == 0 {
+        // SAFETY: closed while nobody registered: the owner no longer
+        // writes the slot.
+        waiter.waker.with_mut(|p| unsafe { (*p).take() })
+    } else {
+        None
+    };
+    waiter.release.store(release as usize, RelOrd);
+    waker
 }
 
 /// The waiters one `notify_waiters` call still has to release. If waking
@@ -443,9 +466,10 @@ pub struct OwnedNotified {
     waiter: Waiter,
 }
 
-// SAFETY: the waiter node is only accessed with the `Notify`'s mutex held or
-// through `&mut` to the future; its waker is `Send + Sync`. Sharing `&Notified`
-// gives no access to anything (there are no `&self` methods).
+// SAFETY: the waiter node's links are only accessed with the `Notify`'s mutex
+// held or through `&mut` to the future, and its waker slot as `Waiter::slot`
+// rules; its waker is `Send + Sync`. Sharing `&Notified` gives no access to
+// anything (there are no `&self` methods).
 unsafe impl Send for Notified<'_> {}
 // SAFETY: see above.
 unsafe impl Sync for Notified<'_> {}
@@ -812,7 +836,8 @@ impl Notify {
                     }
                 }
                 // SAFETY: we own `waiter` exclusively (not linked yet).
-                unsafe { node(me, |n| n.waker = waker) };
+                waiter.waker.with_mut(|p| unsafe { *p = waker });
+                waiter.slot.store(0, Relaxed);
                 waiter.release.store(Release::No as usize, Relaxed);
                 // SAFETY: the waiter is pinned inside its future (we were
                 // reached through `Pin<&mut _>`), is not linked, and the
@@ -829,28 +854,29 @@ impl Notify {
                     *progress = Progress::Done;
                     return Poll::Ready(());
                 }
-                let _list = crate::loom::lock(&self.waiters);
-                // SAFETY: the mutex is held, so nobody else touches the node.
-                let released = unsafe {
-                    node(me, |n| {
-                        if waiter.release() != Release::No {
-                            return true;
-                        }
-                        if let Some(w) = waker {
-                            match &mut n.waker {
-                                Some(old) if old.will_wake(w) => {}
-                                slot => *slot = Some(w.clone()),
-                            }
-                        }
-                        false
-                    })
-                };
-                if released {
-                    *progress = Progress::Done;
-                    Poll::Ready(())
-                } else {
-                    Poll::Pending
+                let Some(w) = waker else { return Poll::Pending };
+                // Store the waker under the slot's own lock. If a notifier
+                // closes the slot before or while we hold it, the waiter has
+                // been released: the notifier is inside the mutex, and
+                // storing `release` is its last step there, so taking the
+                // mutex lets us see it.
+                if waiter.slot.compare_exchange(0, SLOT_REGISTERING, Acquire, Acquire).is_ok() {
+                    // SAFETY: `SLOT_REGISTERING` is ours: no notifier reads
+                    // the slot until we clear it.
+                    waiter.waker.with_mut(|p| match unsafe { &mut *p } {
+                        Some(old) if old.will_wake(w) => {}
+                        slot => *slot = Some(w.clone()),
+                    });
+                    if waiter.slot.compare_exchange(SLOT_REGISTERING, 0, AcqRel, Acquire).is_ok() {
+                        // A notifier that releases us from now on takes
+                        // this waker.
+                        return Poll::Pending;
+                    }
                 }
+                drop(crate::loom::lock(&self.waiters));
+                debug_assert_ne!(waiter.release(), Release::No, "closed slot of an unreleased waiter");
+                *progress = Progress::Done;
+                Poll::Ready(())
             }
         }
     }

@@ -1,7 +1,8 @@
 //! Loom models of `Notify`: a single notification racing with a waiter's
 //! poll and drop (never lost, never duplicated), `notify_waiters` racing with
-//! waiters created just before it, and two single notifications reaching two
-//! waiters.
+//! waiters created just before it, two single notifications reaching two
+//! waiters, and a queued waiter storing its waker (without the mutex) while
+//! it is released.
 
 use super::Notify;
 use std::sync::Arc;
@@ -161,4 +162,53 @@ fn notify_waiters_skips_later_waiters() {
         let mut c = std::pin::pin!(notify.notified());
         assert!(!c.as_mut().enable());
     });
+}
+
+/// Records whether it was woken.
+struct Woken(loom::sync::atomic::AtomicBool);
+
+impl std::task::Wake for Woken {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, loom::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A queued waiter (enabled without a waker) is polled with its first waker,
+/// which it stores without the mutex, while another thread releases it: the
+/// poll completes, or that waker is woken. Never neither.
+fn repoll_vs_release(all: bool) {
+    model(move || {
+        let notify = Arc::new(Notify::new());
+        let mut fut = Box::pin(notify.clone().notified_owned());
+        assert!(!fut.as_mut().enable());
+        let n2 = notify.clone();
+        let th = thread::spawn(move || {
+            if all {
+                n2.notify_waiters();
+            } else {
+                n2.notify_one();
+            }
+        });
+        let woken = Arc::new(Woken(loom::sync::atomic::AtomicBool::new(false)));
+        let waker = Waker::from(woken.clone());
+        let ready = fut.as_mut().poll(&mut Context::from_waker(&waker)).is_ready();
+        th.join().unwrap();
+        let was_woken = woken.0.load(loom::sync::atomic::Ordering::SeqCst);
+        assert!(ready || was_woken, "a release was lost");
+        if !ready {
+            // Woken: the next poll completes.
+            let mut cx = Context::from_waker(Waker::noop());
+            assert!(fut.as_mut().poll(&mut cx).is_ready());
+        }
+    });
+}
+
+#[test]
+fn repoll_vs_notify_waiters() {
+    repoll_vs_release(true);
+}
+
+#[test]
+fn repoll_vs_notify_one() {
+    repoll_vs_release(false);
 }
