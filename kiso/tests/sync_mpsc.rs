@@ -955,3 +955,76 @@ fn len_across_blocks() {
     }
     assert!(rx.is_empty());
 }
+
+/// Large channels free capacity in batches internally; none of that may be
+/// visible: every receive frees one unit of capacity at once, for
+/// `capacity()`, for `try_send` and for a `send` from the very task that
+/// received (which would wait for ever if a freed permit were held back).
+#[test]
+fn every_receive_frees_capacity_at_once_in_large_channels() {
+    with_timeout(|| {
+        current_thread().block_on(async {
+            const N: usize = 256;
+            let (tx, mut rx) = mpsc::channel(N);
+            for i in 0..N {
+                tx.try_send(i).unwrap();
+            }
+            assert_eq!(tx.capacity(), 0);
+            assert!(matches!(tx.try_send(N), Err(TrySendError::Full(_))));
+            for k in 1..=10 {
+                assert_eq!(rx.recv().await, Some(k - 1));
+                assert_eq!(tx.capacity(), 1, "after receive {k}");
+                assert_eq!(rx.capacity(), 1);
+                tx.try_send(N + k).unwrap();
+                assert_eq!(tx.capacity(), 0);
+            }
+            // A waiting send from the receiving task itself.
+            for k in 10..20 {
+                assert_eq!(rx.recv().await, Some(k));
+                tx.send(N + k + 1).await.unwrap();
+            }
+            // Draining frees everything.
+            drop(tx);
+            let mut n = 0;
+            while rx.recv().await.is_some() {
+                n += 1;
+            }
+            assert_eq!(n, N);
+        })
+    });
+}
+
+/// Senders on two workers that keep a large channel full while the
+/// receiver takes one message at a time: every message arrives, and the
+/// capacity is whole again at the end (no permit held back or lost).
+#[test]
+fn large_channel_kept_full_by_two_workers_loses_no_capacity() {
+    with_timeout(|| {
+        let rt = multi(2);
+        rt.block_on(async {
+            const N: usize = 128;
+            const PER: usize = 20_000;
+            let (tx, mut rx) = mpsc::channel::<usize>(N);
+            let senders: Vec<_> = (0..4)
+                .map(|_| {
+                    let tx = tx.clone();
+                    kiso::spawn(async move {
+                        for i in 0..PER {
+                            tx.send(i).await.unwrap();
+                        }
+                    })
+                })
+                .collect();
+            let mut got = 0;
+            while got < 4 * PER {
+                rx.recv().await.unwrap();
+                got += 1;
+            }
+            for s in senders {
+                s.await.unwrap();
+            }
+            assert_eq!(tx.capacity(), N);
+            assert!(rx.try_recv().is_err());
+        })
+    });
+}

@@ -175,11 +175,19 @@ unsafe fn append_after<T>(from: NonNull<Block<T>>, block: NonNull<Block<T>>) {
     unsafe { Block::free(block) };
 }
 
+/// `tail_position`'s low bit: the receiver found no message and waits to be
+/// woken (see [`Tx::request_wake`]).
+const RX_WAITING: usize = 1;
+/// One slot in `tail_position` (the bits above `RX_WAITING`).
+const POSITION_ONE: usize = 2;
+
 /// The sending half of the queue, shared by every sender.
 pub(crate) struct Tx<T> {
     /// The block senders start walking from.
     tail_block: AtomicPtr<Block<T>>,
-    /// The next slot index to claim.
+    /// `next slot index to claim << 1 | RX_WAITING`. The flag shares the
+    /// word that every send updates anyway, so a sender learns whether to
+    /// wake the receiver from its claim, without a fence or another load.
     tail_position: AtomicUsize,
 }
 
@@ -204,9 +212,12 @@ pub(crate) fn channel<T>() -> (Tx<T>, Rx<T>) {
 }
 
 impl<T> Tx<T> {
-    /// Appends `value`.
-    pub(crate) fn push(&self, value: T) {
-        let slot = self.tail_position.fetch_add(1, AcqRel);
+    /// Appends `value`. Returns true if the receiver asked to be woken
+    /// before this slot was claimed: the caller must wake it (and should
+    /// call [`Tx::clear_wake_request`] first).
+    pub(crate) fn push(&self, value: T) -> bool {
+        let claimed = self.tail_position.fetch_add(POSITION_ONE, AcqRel);
+        let slot = claimed >> 1;
         let block = self.find_block(slot);
         // SAFETY: `find_block` returns the live block holding `slot`, which
         // stays live until this sender is done with it (module docs).
@@ -216,11 +227,27 @@ impl<T> Tx<T> {
         // only after the ready flag is set below.
         b.slots[i].with_mut(|p| unsafe { (*p).write(value) });
         b.ready[i].store(true, Release);
+        claimed & RX_WAITING != 0
     }
 
     /// Slots claimed so far (sent or being sent).
     pub(crate) fn tail_position(&self) -> usize {
-        self.tail_position.load(Acquire)
+        self.tail_position.load(Acquire) >> 1
+    }
+
+    /// The receiver, which found no message at its read position and has
+    /// registered its waker, asks the senders to wake it. Every slot claimed
+    /// from now on sees the request. Returns the number of slots claimed
+    /// before it: if that is beyond the read position, a sender that did not
+    /// see the request is still writing the next message.
+    pub(crate) fn request_wake(&self) -> usize {
+        self.tail_position.fetch_or(RX_WAITING, AcqRel) >> 1
+    }
+
+    /// Withdraws the receiver's wake request (the sender that is about to
+    /// wake it calls this, so that the senders after it do not wake it too).
+    pub(crate) fn clear_wake_request(&self) {
+        self.tail_position.fetch_and(!RX_WAITING, AcqRel);
     }
 
     fn find_block(&self, slot: usize) -> NonNull<Block<T>> {
@@ -254,7 +281,7 @@ impl<T> Tx<T> {
                     // sender whose claim comes after it in the modification
                     // order acquires from it, and so sees the tail already
                     // moved (module docs).
-                    let observed = self.tail_position.fetch_add(0, AcqRel);
+                    let observed = self.tail_position.fetch_add(0, AcqRel) >> 1;
                     // SAFETY: only the sender whose CAS moved the tail past
                     // this block writes `observed_tail`, and only the
                     // receiver reads it after seeing `released` (Release /
@@ -310,6 +337,11 @@ impl<T> Rx<T> {
         } else {
             Pop::Empty
         }
+    }
+
+    /// The next slot to read.
+    pub(crate) fn index(&self) -> usize {
+        self.index
     }
 
     /// Messages claimed but not read yet (some may still be being written).

@@ -2,7 +2,8 @@
 //! boundaries, tail moves and recycling (blocks hold 2 slots under loom), a
 //! close racing sends (bounded and unbounded), the last sender's drop racing a receive, the
 //! receiver's drop racing a send, and capacity handed from a released
-//! permit to a waiting sender. The receiver's waker cell has its own models
+//! permit to a waiting sender (directly, and through the permits the
+//! receiver holds back). The receiver's waker cell has its own models
 //! in `util::atomic_waker`.
 
 use super::error::TrySendError;
@@ -183,6 +184,28 @@ fn loom_mpsc_bounded_send_waits_for_recv() {
             assert_eq!(rx.recv().await, None);
         });
         a.join().unwrap();
+    });
+}
+
+/// A channel large enough that the receiver holds freed permits back
+/// (`capacity.rs`; 2 at a time under loom): a sender waiting on the full
+/// channel races the receive that frees a permit. The freed permit must
+/// reach the sender (it arms, then takes what is held, while the receiver
+/// returns permits at once when armed), or the sender would wait for ever.
+#[test]
+fn loom_mpsc_held_permit_reaches_waiting_sender() {
+    model(|| {
+        let (tx, mut rx) = channel(8);
+        for i in 0..8 {
+            tx.try_send(i).unwrap();
+        }
+        let a = thread::spawn(move || block_on(tx.send(8)).unwrap());
+        assert_eq!(block_on(rx.recv()), Some(0));
+        a.join().unwrap();
+        for i in 1..=8 {
+            assert_eq!(block_on(rx.recv()), Some(i));
+        }
+        assert_eq!(block_on(rx.recv()), None);
     });
 }
 

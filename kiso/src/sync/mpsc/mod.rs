@@ -39,6 +39,7 @@
 //! ```
 
 mod bounded;
+mod capacity;
 mod chan;
 pub mod error;
 mod list;
