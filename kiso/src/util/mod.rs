@@ -25,6 +25,21 @@ pub(crate) fn pin_as_deref_mut<P: DerefMut>(pin: Pin<&mut Pin<P>>) -> Pin<&mut P
 #[derive(Debug, Default)]
 pub(crate) struct CachePadded<T>(pub(crate) T);
 
+/// Keeps `T` on a 64-byte cache line of its own: for arrays of small items
+/// written from different cores, where `CachePadded`'s 128 bytes would cost
+/// too much memory.
+#[repr(align(64))]
+#[derive(Debug, Default)]
+pub(crate) struct CacheLine<T>(pub(crate) T);
+
+impl<T> std::ops::Deref for CacheLine<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 impl<T> std::ops::Deref for CachePadded<T> {
     type Target = T;
 

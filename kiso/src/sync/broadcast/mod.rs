@@ -178,6 +178,7 @@ pub mod error {
 }
 
 use self::error::{RecvError, SendError, TryRecvError};
+use crate::util::CacheLine;
 
 /// Most receivers a channel can have.
 const MAX_RECEIVERS: usize = usize::MAX >> 2;
@@ -205,7 +206,10 @@ struct Tail {
 }
 
 struct Shared<T> {
-    buffer: Box<[Mutex<Slot<T>>]>,
+    /// Each slot on lines of its own: every receiver locks the slot it
+    /// reads, on whichever worker it runs, while the sender writes the next
+    /// one.
+    buffer: Box<[CacheLine<Mutex<Slot<T>>>]>,
     mask: usize,
     tail: Mutex<Tail>,
     num_tx: AtomicUsize,
@@ -391,13 +395,13 @@ impl<T> Sender<T> {
         let capacity = capacity.next_power_of_two();
         let buffer = (0..capacity)
             .map(|i| {
-                Mutex::new(Slot {
+                CacheLine(Mutex::new(Slot {
                     rem: 0,
                     // One lap behind, so the first lap reads as "not yet
                     // written".
                     pos: (i as u64).wrapping_sub(capacity as u64),
                     val: None,
-                })
+                }))
             })
             .collect();
         let shared = Arc::new(Shared {

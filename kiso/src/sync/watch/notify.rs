@@ -9,6 +9,7 @@
 //! `notify_one` permit can be stored.
 
 use crate::sync::notify::{Notified, Notify};
+use crate::util::CacheLine;
 use std::cell::Cell;
 
 /// How many `Notify`s the waiters are spread over. With many receivers
@@ -42,13 +43,15 @@ fn next_shard() -> usize {
 
 #[derive(Debug)]
 pub(in crate::sync) struct WaitList {
-    shards: [Notify; SHARDS],
+    /// Each on a line of its own, or the receivers using two neighbouring
+    /// shards would still contend on one line.
+    shards: [CacheLine<Notify>; SHARDS],
 }
 
 impl WaitList {
     pub(in crate::sync) fn new() -> WaitList {
         WaitList {
-            shards: std::array::from_fn(|_| Notify::new()),
+            shards: std::array::from_fn(|_| CacheLine(Notify::new())),
         }
     }
 
