@@ -544,6 +544,41 @@ fn seeded_choices(seed: &[u8]) -> Vec<u8> {
     all
 }
 
+/// As `seeded_choices`, on a 2-worker runtime: every `block_on` takes the
+/// next seed of the runtime's sequence, so `select!` in the `block_on`
+/// future repeats its choices too.
+fn seeded_choices_multi_thread(seed: &[u8]) -> Vec<u8> {
+    let rt = kiso::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .rng_seed(kiso::runtime::RngSeed::from_bytes(seed))
+        .build()
+        .unwrap();
+    let run = || async {
+        let mut out = Vec::new();
+        for _ in 0..500 {
+            out.push(kiso::select! {
+                _ = async {} => 0u8,
+                _ = async {} => 1,
+                _ = async {} => 2,
+                _ = async {} => 3,
+            });
+        }
+        out
+    };
+    let mut all = rt.block_on(run());
+    all.extend(rt.block_on(run()));
+    all
+}
+
+#[test]
+fn same_seed_same_choices_in_multi_thread_block_on() {
+    let a = seeded_choices_multi_thread(b"seed one");
+    assert_eq!(a, seeded_choices_multi_thread(b"seed one"));
+    assert_ne!(a, seeded_choices_multi_thread(b"seed two"));
+    // The two `block_on` calls drew different seeds.
+    assert_ne!(a[..500], a[500..]);
+}
+
 #[test]
 fn same_seed_same_choices() {
     let a = seeded_choices(b"seed one");

@@ -502,8 +502,11 @@ impl Builder {
     /// runtimes built from equal seeds make the same choices in the same
     /// order, provided they run the same code in the same order: this holds
     /// for the `current_thread` scheduler, whose tasks all run on the thread
-    /// that calls `block_on`. (In Tokio this option is unstable; kiso offers
-    /// it on stable.)
+    /// that calls `block_on`. On a multi-thread runtime each worker thread
+    /// and each `block_on` call draws the next seed of the sequence; the
+    /// future given to `block_on` repeats its choices, while which worker
+    /// gets which seed, and so what its tasks choose, depends on thread
+    /// timing. (In Tokio this option is unstable; kiso offers it on stable.)
     ///
     /// # Examples
     ///
@@ -585,6 +588,7 @@ impl Builder {
                     before_stop: self.before_stop.clone(),
                     park_hooks: hooks,
                     driver_waker,
+                    rng_seed: self.rng_seed.clone().unwrap_or_else(RngSeed::new),
                 }))
             }
             #[cfg(not(feature = "rt-multi-thread"))]

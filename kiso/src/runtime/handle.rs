@@ -81,6 +81,16 @@ impl HandleInner {
         }
     }
 
+    /// The next seed of the runtime's sequence (`Builder::rng_seed`), for a
+    /// thread that starts to run the runtime's code (a worker, `block_on`).
+    pub(crate) fn next_rng_seed(&self) -> crate::util::rand::RngSeed {
+        match &self.scheduler {
+            Scheduler::CurrentThread(s) => s.seed_generator.next_seed(),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread(s) => s.seed_generator.next_seed(),
+        }
+    }
+
     #[cfg(feature = "rt-multi-thread")]
     pub(crate) fn multi_thread(&self) -> &multi_thread::Shared {
         match &self.scheduler {
@@ -488,6 +498,7 @@ impl Handle {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _driving = context::enter_driving();
         let _enter = self.enter();
+        let _rng = context::set_rng_seed(self.inner.next_rng_seed());
         crate::runtime::park::block_on(future)
     }
 

@@ -147,7 +147,10 @@ impl Runtime {
         let _enter = self.handle.enter();
         match self.handle.inner.flavor {
             RuntimeFlavor::CurrentThread => current_thread::block_on(&self.handle.inner, future),
-            _ => park::block_on(future),
+            _ => {
+                let _rng = crate::runtime::context::set_rng_seed(self.handle.inner.next_rng_seed());
+                park::block_on(future)
+            }
         }
     }
 

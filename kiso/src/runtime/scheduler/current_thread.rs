@@ -58,7 +58,7 @@ pub(crate) struct Shared {
     metrics: WorkerMetrics,
     /// Seeds this thread's random number generator at each `block_on`, so
     /// that a runtime built with a fixed seed makes the same choices.
-    seed_generator: SeedGenerator,
+    pub(crate) seed_generator: SeedGenerator,
 }
 
 /// Wakes the future passed to `block_on`.

@@ -261,6 +261,7 @@ fn shared(n: usize) -> super::Shared {
         before_stop: None,
         park_hooks: Default::default(),
         driver_waker: None,
+        rng_seed: crate::util::rand::RngSeed::from_u64(1),
     })
 }
 

@@ -48,6 +48,8 @@ pub(crate) struct Config {
     pub(crate) before_stop: Option<Callback>,
     pub(crate) park_hooks: ParkHooks,
     pub(crate) driver_waker: Option<crate::runtime::park::DriverWaker>,
+    /// The seed of `Builder::rng_seed`, or a random one.
+    pub(crate) rng_seed: crate::util::rand::RngSeed,
 }
 
 /// One worker's parts that other threads touch.
@@ -76,6 +78,9 @@ pub(crate) struct Shared {
     /// spinning workers plus a busy thread oversubscribe two cores).
     spinning: AtomicBool,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    /// Hands each worker thread and each `block_on` its seed for the
+    /// thread's random numbers (`select!`).
+    pub(crate) seed_generator: crate::util::rand::SeedGenerator,
     /// Worker threads still running (signalled through `exited`).
     running: Mutex<usize>,
     exited: crate::loom::sync::Condvar,
@@ -108,6 +113,7 @@ impl Shared {
             shutdown: AtomicBool::new(false),
             spinning: AtomicBool::new(false),
             threads: Mutex::new(Vec::new()),
+            seed_generator: crate::util::rand::SeedGenerator::new(config.rng_seed.clone()),
             running: Mutex::new(0),
             exited: crate::loom::sync::Condvar::new(),
             metrics: (0..n).map(|_| WorkerMetrics::default()).collect(),
@@ -174,9 +180,10 @@ impl Shared {
     /// the worker that woke them, instead of pulling the other worker in at
     /// once to contend for the data they all touch; work that is still
     /// queued when the spin ends (a few microseconds) is shared as before.
-    /// A task that yielded is deferred the same way (see `schedule_local`);
-    /// a single task queued past the LIFO limit wakes the spinner at once,
-    /// as a ping-pong pair spread over two workers wants.
+    /// Without `burst` (maintenance found a lasting backlog, or released
+    /// yielded tasks), any parked or spinning worker is woken. Tasks that
+    /// yielded, were woken while running or missed the LIFO slot do not
+    /// call this at all (see `schedule_local`).
     fn notify_parked_local(&self, burst: bool) {
         // The plain load keeps the common case (nobody spins) free of a
         // read-modify-write. Seeing the flag set is only trusted through a

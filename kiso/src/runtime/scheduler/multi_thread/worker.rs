@@ -251,6 +251,7 @@ pub(crate) fn run(handle: &Arc<HandleInner>, index: usize) {
     let Some(core) = shared.take_core(index) else { return };
     let _driving = context::enter_driving();
     let _enter = context::set_current(handle);
+    let _rng = context::set_rng_seed(shared.seed_generator.next_seed());
     let cx = Context { handle: Arc::as_ptr(handle), index, core: RefCell::new(None) };
     let _sched = context::enter_scheduler(SchedulerCx::MultiThread(&cx as *const Context as *const ()));
     if let Some(mut core) = cx.run_loop(shared, core) {
@@ -304,7 +305,6 @@ impl Context {
                 core = self.run_task(shared, task, core)?;
                 continue;
             }
-
             core = self.park(shared, core);
         }
     }
@@ -501,32 +501,30 @@ pub(crate) fn schedule_local(handle: &HandleInner, task: Notified, is_yield: boo
         core.deferred.push_back(task);
         return Ok(());
     }
-    // `Some(defer)`: a task was queued; `defer`: a spinning worker need not
-    // be woken for it (it looks at every queue when its spin ends). That is
-    // the case for a burst (a task pushed out of the LIFO slot by a newer
-    // wake) and for a task woken while it ran: this worker runs them again
-    // within microseconds, and waking the spinner at once would take them
-    // away from the caches they were woken on (broadcast_10: 1.13 -> 0.87 of
-    // Tokio's time).
-    let queued = if is_yield || !core.lifo_enabled {
+    // A task woken while it ran, or one that missed the LIFO slot over its
+    // limit, goes to the back of the queue and wakes nobody: this worker runs
+    // it within microseconds, and a worker woken for it would only split
+    // tasks that talk to each other across the cores. A backlog that lasts
+    // wakes one at maintenance (`Core::backlog`). A task pushed out of the
+    // LIFO slot by a newer wake (a burst) wakes a sleeping worker, but not a
+    // spinning one, which looks at every queue when its spin ends: waking it
+    // at once would take half of the burst away from the caches it was woken
+    // on (broadcast_10: 1.13 -> 0.87 of Tokio's time).
+    let burst = if is_yield || !core.lifo_enabled {
         bump(&m.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
-        // Neither a yield nor a task that only missed the LIFO slot (this
-        // worker runs it within microseconds) wakes anybody; a backlog that
-        // lasts does, at maintenance (`Core::backlog`).
-        None
+        false
     } else {
         match core.lifo.replace(task) {
             Some(prev) => {
                 bump(&m.overflow_count, u64::from(core.run_queue.push_back(prev, &shared.inject)));
-                Some(true)
+                true
             }
-            None => None,
+            None => false,
         }
     };
     drop(slot);
-    if let Some(defer) = queued {
-        // There is work another worker could steal.
-        shared.notify_parked_local(defer);
+    if burst {
+        shared.notify_parked_local(true);
     }
     Ok(())
 }
