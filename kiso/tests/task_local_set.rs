@@ -376,3 +376,25 @@ fn join_set_spawn_local_and_named_local_tasks() {
         local.block_on(&rt, h).unwrap();
     });
 }
+
+/// `LocalRuntime::enter` enters the runtime's local set too: `spawn_local`
+/// works under the guard, and the task runs when the runtime is driven.
+#[test]
+fn local_runtime_enter_allows_spawn_local() {
+    with_timeout(|| {
+        let rt = kiso::runtime::LocalRuntime::new().unwrap();
+        let local = {
+            let _guard = rt.enter();
+            let shared = std::rc::Rc::new(std::cell::Cell::new(1));
+            let inner = shared.clone();
+            task::spawn_local(async move {
+                inner.set(inner.get() + 1);
+                inner.get()
+            })
+        };
+        assert_eq!(rt.block_on(local).unwrap(), 2);
+        // Out of the guard, off `block_on`: no local set is current again.
+        let outside = std::panic::catch_unwind(|| drop(task::spawn_local(async {})));
+        assert!(outside.is_err());
+    });
+}

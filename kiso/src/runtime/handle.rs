@@ -210,13 +210,16 @@ pub struct Handle {
 /// runtime. Guards must be dropped in the reverse order of their creation.
 #[must_use = "the runtime is only entered while the guard is alive"]
 pub struct EnterGuard<'a> {
+    /// A `LocalRuntime`'s local set, entered along with it (and left first:
+    /// fields drop in order).
+    pub(crate) local: Option<crate::task::LocalEnterGuard>,
     _guard: context::SetCurrentGuard,
     _handle: PhantomData<&'a Handle>,
 }
 
 // SAFETY: the guard is `!Send` (it restores this thread's context) through
-// `SetCurrentGuard`'s raw pointer; sharing a reference to it exposes no
-// method at all.
+// `SetCurrentGuard`'s raw pointer and `LocalEnterGuard`; sharing a reference
+// to it exposes no method at all.
 unsafe impl Sync for EnterGuard<'_> {}
 
 impl fmt::Debug for EnterGuard<'_> {
@@ -309,7 +312,7 @@ impl Handle {
     /// assert_eq!(rt.block_on(join).unwrap(), "spawned from outside");
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
-        EnterGuard { _guard: context::set_current(&self.inner), _handle: PhantomData }
+        EnterGuard { local: None, _guard: context::set_current(&self.inner), _handle: PhantomData }
     }
 
     /// Returns a handle to the runtime entered on this thread.

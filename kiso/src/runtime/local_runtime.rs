@@ -170,7 +170,10 @@ impl LocalRuntime {
         self.local.block_on(&self.rt, future)
     }
 
-    /// Enters the runtime's context, as [`Runtime::enter`].
+    /// Enters the runtime's context, as [`Runtime::enter`]: while the guard
+    /// lives, [`spawn`](crate::spawn) and also
+    /// [`spawn_local`](crate::task::spawn_local) work on this thread. The
+    /// tasks run once the runtime is driven (`block_on`).
     ///
     /// # Examples
     ///
@@ -178,11 +181,15 @@ impl LocalRuntime {
     /// let rt = kiso::runtime::LocalRuntime::new().unwrap();
     /// let _guard = rt.enter();
     /// let h = kiso::spawn(async { 1 });
+    /// let local = kiso::task::spawn_local(async { std::rc::Rc::new(2) });
     /// # drop(_guard);
     /// assert_eq!(rt.block_on(h).unwrap(), 1);
+    /// assert_eq!(*rt.block_on(local).unwrap(), 2);
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
-        self.rt.enter()
+        let mut guard = self.rt.enter();
+        guard.local = Some(self.local.enter());
+        guard
     }
 
     /// Shuts the runtime down, waiting at most `duration` for blocking
