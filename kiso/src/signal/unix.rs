@@ -321,8 +321,9 @@ impl From<SignalKind> for c_int {
 /// # }
 /// ```
 #[must_use = "streams do nothing unless polled"]
-#[derive(Debug)]
 pub struct Signal {
+    /// The process-wide state.
+    globals: &'static Globals,
     /// The signal's process-wide slot.
     slot: &'static Slot,
     /// This listener's key in the slot's waiter list.
@@ -337,10 +338,12 @@ pub struct Signal {
     driving: bool,
 }
 
-impl std::fmt::Debug for Slot {
+impl std::fmt::Debug for Signal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Slot")
-            .field("generation", &self.generation())
+        f.debug_struct("Signal")
+            .field("id", &self.id)
+            .field("seen", &self.seen)
+            .field("generation", &self.slot.generation())
             .finish_non_exhaustive()
     }
 }
@@ -398,6 +401,7 @@ pub fn signal(kind: SignalKind) -> io::Result<Signal> {
     let pipe = mio::net::UnixStream::from_std(globals.receiver()?);
     let pipe = PollEvented::new_with_interest_and_handle(pipe, Interest::READABLE, handle)?;
     Ok(Signal {
+        globals,
         slot,
         id: globals.next_id(),
         seen: slot.generation(),
@@ -483,13 +487,8 @@ impl Signal {
     /// # }
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
-        let globals = match globals() {
-            Ok(g) => g,
-            // The listener exists, so the process-wide state does too.
-            Err(_) => unreachable!("signal state exists while a listener does"),
-        };
         loop {
-            globals.broadcast();
+            self.globals.broadcast();
             if self.take_delivery() {
                 return Poll::Ready(Some(()));
             }
