@@ -182,3 +182,36 @@ fn no_zombies_after_dropping_many_children() {
         assert!(children().is_empty(), "left: {:?}", children());
     });
 }
+
+#[test]
+fn a_childs_stdout_feeds_another_childs_stdin() {
+    with_timeout(|| {
+        current_thread().block_on(async {
+            let mut first = Command::new("echo")
+                .arg("relay")
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let pipe: Stdio = first.stdout.take().unwrap().try_into().unwrap();
+            let out = Command::new("cat").stdin(pipe).output().await.unwrap();
+            assert_eq!(out.stdout, b"relay\n");
+            assert!(first.wait().await.unwrap().success());
+        });
+    });
+}
+
+#[test]
+fn process_types_are_send_sync_unpin() {
+    fn check<T: Send + Sync + Unpin>() {}
+    check::<Command>();
+    check::<kiso::process::Child>();
+    check::<kiso::process::ChildStdin>();
+    check::<kiso::process::ChildStdout>();
+    check::<kiso::process::ChildStderr>();
+}
+
+#[test]
+fn spawn_outside_a_runtime_panics() {
+    let res = std::panic::catch_unwind(|| Command::new("true").spawn());
+    assert!(res.is_err());
+}

@@ -124,10 +124,18 @@ pub(super) fn orphan(mut child: StdChild, exit: Exit) {
     if !matches!(child.try_wait(), Ok(None)) {
         return;
     }
-    #[cfg(target_os = "linux")]
-    if let Exit::PidFd(pe) = exit {
-        if let Ok(handle) = crate::runtime::Handle::try_current() {
-            let mut guard = Orphan(Some(child));
+    let Ok(handle) = crate::runtime::Handle::try_current() else {
+        ORPHANS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(child);
+        return;
+    };
+    let mut guard = Orphan(Some(child));
+    match exit {
+        #[cfg(target_os = "linux")]
+        Exit::PidFd(pe) => {
+            // A task waits on the pidfd, then reaps.
             let mut exit = Exit::PidFd(pe);
             handle.spawn(async move {
                 let child = guard.0.as_mut().expect("present until reaped");
@@ -135,14 +143,18 @@ pub(super) fn orphan(mut child: StdChild, exit: Exit) {
                 // Reaped (or failed for good): nothing to hand back.
                 let _ = guard.0.take();
             });
-            return;
+        }
+        Exit::Blocking(_) => {
+            // No pidfd: a blocking-pool thread waits for (and reaps) it.
+            drop(handle.spawn_blocking(move || {
+                if let Some(child) = guard.0.as_mut() {
+                    if child.wait().is_ok() {
+                        let _ = guard.0.take();
+                    }
+                }
+            }));
         }
     }
-    let _ = exit;
-    ORPHANS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(child);
 }
 
 /// An orphan being waited for by a task: back to the queue if the task is
@@ -207,5 +219,61 @@ mod pidfd {
         fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
             SourceFd(&self.0.as_raw_fd()).deregister(registry)
         }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    /// The fallback used without pidfds: waiting through the blocking pool.
+    #[test]
+    fn blocking_fallback_waits_and_reaps() {
+        let rt = crate::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut child = std::process::Command::new("sh")
+                .args(["-c", "exit 4"])
+                .spawn()
+                .unwrap();
+            let mut exit = Exit::Blocking(None);
+            let status = std::future::poll_fn(|cx| exit.poll_wait(&mut child, cx))
+                .await
+                .unwrap();
+            assert_eq!(status.code(), Some(4));
+            assert!(child.try_wait().unwrap().is_some());
+        });
+    }
+
+    /// A dropped child without a pidfd is reaped by the blocking pool.
+    #[test]
+    fn blocking_orphan_is_reaped() {
+        let rt = crate::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let child = std::process::Command::new("true").spawn().unwrap();
+            let pid = child.id();
+            orphan(child, Exit::Blocking(None));
+            // Once reaped, the pid is no longer a child of ours: `waitid`
+            // fails (ECHILD). Until then it reports "not yet" or a zombie.
+            loop {
+                // SAFETY: `info` is a plain C struct for which all-zero is
+                // valid; `waitid` only writes into it, and WNOWAIT leaves the
+                // child for the reaper.
+                let rc = unsafe {
+                    let mut info: libc::siginfo_t = std::mem::zeroed();
+                    let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+                    libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, flags)
+                };
+                if rc == -1 {
+                    break;
+                }
+                crate::task::yield_now().await;
+            }
+        });
     }
 }
