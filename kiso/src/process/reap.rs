@@ -25,6 +25,10 @@ pub(super) enum Exit {
     /// A pidfd registered with the reactor.
     #[cfg(target_os = "linux")]
     PidFd(PollEvented<pidfd::PidFd>),
+    /// A `SIGCHLD` listener (with the `signal` feature): any child's end
+    /// is a reason to look again.
+    #[cfg(feature = "signal")]
+    Sigchld(crate::signal::unix::Signal),
     /// A blocking-pool thread waiting in `waitid(WNOWAIT)`, once started.
     Blocking(Option<crate::task::JoinHandle<()>>),
 }
@@ -34,6 +38,8 @@ impl std::fmt::Debug for Exit {
         match self {
             #[cfg(target_os = "linux")]
             Exit::PidFd(_) => f.write_str("PidFd"),
+            #[cfg(feature = "signal")]
+            Exit::Sigchld(_) => f.write_str("Sigchld"),
             Exit::Blocking(_) => f.write_str("Blocking"),
         }
     }
@@ -49,6 +55,17 @@ impl Exit {
             }
         }
         let _ = child;
+        Exit::fallback()
+    }
+
+    /// The way to watch a child without a pidfd: `SIGCHLD` if the `signal`
+    /// feature is on (the listener exists before the first `try_wait`, so
+    /// no end is missed), the blocking pool otherwise.
+    pub(super) fn fallback() -> Exit {
+        #[cfg(feature = "signal")]
+        if let Ok(signal) = crate::signal::unix::signal(crate::signal::unix::SignalKind::child()) {
+            return Exit::Sigchld(signal);
+        }
         Exit::Blocking(None)
     }
 
@@ -69,6 +86,10 @@ impl Exit {
                     if child.try_wait()?.is_none() {
                         pe.registration().clear_readiness(event);
                     }
+                }
+                #[cfg(feature = "signal")]
+                Exit::Sigchld(signal) => {
+                    ready!(signal.poll_recv(cx));
                 }
                 Exit::Blocking(Some(handle)) => {
                     let _ = ready!(Pin::new(handle).poll(cx));
@@ -131,30 +152,16 @@ pub(super) fn orphan(mut child: StdChild, exit: Exit) {
             .push(child);
         return;
     };
+    // A task waits for the end (pidfd, SIGCHLD or blocking pool), then
+    // reaps.
     let mut guard = Orphan(Some(child));
-    match exit {
-        #[cfg(target_os = "linux")]
-        Exit::PidFd(pe) => {
-            // A task waits on the pidfd, then reaps.
-            let mut exit = Exit::PidFd(pe);
-            handle.spawn(async move {
-                let child = guard.0.as_mut().expect("present until reaped");
-                let _ = std::future::poll_fn(|cx| exit.poll_wait(child, cx)).await;
-                // Reaped (or failed for good): nothing to hand back.
-                let _ = guard.0.take();
-            });
-        }
-        Exit::Blocking(_) => {
-            // No pidfd: a blocking-pool thread waits for (and reaps) it.
-            drop(handle.spawn_blocking(move || {
-                if let Some(child) = guard.0.as_mut() {
-                    if child.wait().is_ok() {
-                        let _ = guard.0.take();
-                    }
-                }
-            }));
-        }
-    }
+    let mut exit = exit;
+    drop(handle.spawn(async move {
+        let child = guard.0.as_mut().expect("present until reaped");
+        let _ = std::future::poll_fn(|cx| exit.poll_wait(child, cx)).await;
+        // Reaped (or failed for good): nothing to hand back.
+        let _ = guard.0.take();
+    }));
 }
 
 /// An orphan being waited for by a task: back to the queue if the task is
@@ -244,6 +251,28 @@ mod tests {
                 .unwrap();
             assert_eq!(status.code(), Some(4));
             assert!(child.try_wait().unwrap().is_some());
+        });
+    }
+
+    /// The `SIGCHLD` fallback waits and reaps too.
+    #[cfg(feature = "signal")]
+    #[test]
+    fn sigchld_fallback_waits_and_reaps() {
+        let rt = crate::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut exit = Exit::fallback();
+            assert!(matches!(exit, Exit::Sigchld(_)));
+            let mut child = std::process::Command::new("sh")
+                .args(["-c", "exit 6"])
+                .spawn()
+                .unwrap();
+            let status = std::future::poll_fn(|cx| exit.poll_wait(&mut child, cx))
+                .await
+                .unwrap();
+            assert_eq!(status.code(), Some(6));
         });
     }
 

@@ -37,6 +37,9 @@
 //! # }
 //! ```
 
+mod deliveries;
+#[cfg(all(test, loom))]
+mod loom_tests;
 mod registry;
 pub mod unix;
 

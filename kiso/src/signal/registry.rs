@@ -13,15 +13,14 @@
 //! past the last one it reported, so deliveries that pile up before a
 //! listener looks are coalesced into one, as in Tokio.
 //!
-//! The waiter lists are plain mutex-protected vectors: signals are rare, and
-//! the only lock-free part (a flag set by the handler and swapped off by
-//! `broadcast`, a counter only ever incremented) has no intermediate states.
+//! The per-signal delivery state (flag, generation counter, waiter list) is
+//! in `deliveries.rs`, with loom models in `loom_tests.rs`.
 
+use super::deliveries::Deliveries;
 use std::io::{self, Read, Write};
 use std::os::unix::net::UnixStream;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
-use std::task::Waker;
 
 /// Process-wide signal state, created on the first `signal` call.
 pub(super) struct Globals {
@@ -37,12 +36,8 @@ pub(super) struct Globals {
 
 /// The state of one signal number.
 pub(super) struct Slot {
-    /// Set by the handler, swapped off by `broadcast`.
-    pending: AtomicBool,
-    /// How many deliveries have been broadcast.
-    generation: AtomicUsize,
-    /// Listeners waiting for the next delivery: (listener id, waker).
-    waiters: Mutex<Vec<(u64, Waker)>>,
+    /// Deliveries and the listeners waiting for them.
+    pub(super) deliveries: Deliveries,
     /// Whether the handler is installed: the result of the one attempt,
     /// `Err(raw OS error)` if it failed.
     installed: OnceLock<Result<(), Option<i32>>>,
@@ -78,9 +73,7 @@ pub(super) fn globals() -> io::Result<&'static Globals> {
     receiver.set_nonblocking(true)?;
     let slots = (0..slot_count())
         .map(|_| Slot {
-            pending: AtomicBool::new(false),
-            generation: AtomicUsize::new(0),
-            waiters: Mutex::new(Vec::new()),
+            deliveries: Deliveries::new(),
             installed: OnceLock::new(),
         })
         .collect();
@@ -129,7 +122,7 @@ impl Globals {
     /// The handler body: runs in signal context.
     fn on_signal(&self, signum: libc::c_int) {
         if let Some(slot) = self.slots.get(signum as usize) {
-            slot.pending.store(true, Ordering::SeqCst);
+            slot.deliveries.record();
         }
         // A full pipe already holds a wake-up; anything else cannot be
         // reported from here.
@@ -159,50 +152,11 @@ impl Globals {
         }
     }
 
-    /// Turns every pending flag into a delivery and wakes that signal's
-    /// listeners.
+    /// Turns every recorded delivery into a new generation and wakes that
+    /// signal's listeners.
     pub(super) fn broadcast(&self) {
         for slot in self.slots.iter() {
-            if slot.pending.load(Ordering::Relaxed) && slot.pending.swap(false, Ordering::SeqCst) {
-                slot.generation.fetch_add(1, Ordering::SeqCst);
-                let waiters = std::mem::take(&mut *slot.lock());
-                for (_, waker) in waiters {
-                    waker.wake();
-                }
-            }
+            slot.deliveries.broadcast();
         }
-    }
-}
-
-impl Slot {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Waker)>> {
-        self.waiters.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The number of deliveries broadcast so far.
-    pub(super) fn generation(&self) -> usize {
-        self.generation.load(Ordering::SeqCst)
-    }
-
-    /// Makes `waker` the one woken for listener `id` at the next delivery.
-    ///
-    /// `broadcast` bumps the generation before it takes the list, so a
-    /// listener that registers and then reads the generation cannot miss a
-    /// delivery.
-    pub(super) fn register(&self, id: u64, waker: &Waker) {
-        let mut waiters = self.lock();
-        match waiters.iter_mut().find(|(i, _)| *i == id) {
-            Some((_, w)) => {
-                if !w.will_wake(waker) {
-                    w.clone_from(waker);
-                }
-            }
-            None => waiters.push((id, waker.clone())),
-        }
-    }
-
-    /// Forgets listener `id` (it is being dropped).
-    pub(super) fn deregister(&self, id: u64) {
-        self.lock().retain(|(i, _)| *i != id);
     }
 }

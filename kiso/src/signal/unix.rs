@@ -9,6 +9,7 @@
 //! signal's default action (for `SIGINT`, ending the process) no longer
 //! happens, even once every listener is gone.
 
+use super::deliveries::Seen;
 use super::registry::{globals, Globals, Slot};
 use crate::io::Interest;
 use crate::runtime::io::PollEvented;
@@ -329,7 +330,7 @@ pub struct Signal {
     /// This listener's key in the slot's waiter list.
     id: u64,
     /// The last generation of the slot this listener reported.
-    seen: usize,
+    seen: Seen,
     /// A duplicate of the self-pipe's read end, registered with the
     /// runtime the listener was made on.
     pipe: PollEvented<mio::net::UnixStream>,
@@ -342,8 +343,8 @@ impl std::fmt::Debug for Signal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Signal")
             .field("id", &self.id)
-            .field("seen", &self.seen)
-            .field("generation", &self.slot.generation())
+            .field("seen", &self.seen.0)
+            .field("generation", &self.slot.deliveries.generation())
             .finish_non_exhaustive()
     }
 }
@@ -404,7 +405,7 @@ pub fn signal(kind: SignalKind) -> io::Result<Signal> {
         globals,
         slot,
         id: globals.next_id(),
-        seen: slot.generation(),
+        seen: Seen(slot.deliveries.generation()),
         pipe,
         driving: true,
     })
@@ -492,7 +493,7 @@ impl Signal {
             if self.take_delivery() {
                 return Poll::Ready(Some(()));
             }
-            self.slot.register(self.id, cx.waker());
+            self.slot.deliveries.register(self.id, cx.waker());
             if self.take_delivery() {
                 return Poll::Ready(Some(()));
             }
@@ -517,18 +518,13 @@ impl Signal {
 
     /// Reports a delivery this listener has not reported yet, if any.
     fn take_delivery(&mut self) -> bool {
-        let generation = self.slot.generation();
-        if generation == self.seen {
-            return false;
-        }
-        self.seen = generation;
-        true
+        self.seen.take(&self.slot.deliveries)
     }
 }
 
 impl Drop for Signal {
     fn drop(&mut self) {
-        self.slot.deregister(self.id);
+        self.slot.deliveries.deregister(self.id);
     }
 }
 
