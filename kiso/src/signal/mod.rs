@@ -71,15 +71,20 @@ use std::io;
 /// # Examples
 ///
 /// ```
+/// use std::future::Future;
+/// use std::task::Poll;
+///
 /// # #[kiso::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
-/// let stop = kiso::spawn(kiso::signal::ctrl_c());
-/// // Let the listener get set up, then press Ctrl+C (here: send SIGINT).
-/// kiso::task::yield_now().await;
+/// let mut stop = std::pin::pin!(kiso::signal::ctrl_c());
+/// // The first poll sets the listener up; nothing has arrived yet.
+/// let first = std::future::poll_fn(|cx| Poll::Ready(stop.as_mut().poll(cx))).await;
+/// assert!(first.is_pending());
+/// // Press Ctrl+C (here: send SIGINT to ourselves).
 /// std::process::Command::new("kill")
 ///     .args(["-INT", &std::process::id().to_string()])
 ///     .status()?;
-/// stop.await.unwrap()?;
+/// stop.await?;
 /// println!("shutting down");
 /// # Ok(())
 /// # }
