@@ -81,6 +81,14 @@ pub mod time;
 #[path = "runtime_stub.rs"]
 pub(crate) mod runtime;
 
+#[cfg(all(feature = "process", feature = "rt"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "process")))]
+pub mod process;
+
+#[cfg(all(feature = "signal", feature = "rt"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "signal")))]
+pub mod signal;
+
 cfg_rt! {
     pub mod runtime;
     pub use task::spawn;
