@@ -81,16 +81,16 @@ where
         } else {
             drop(crate::task::spawn_blocking(work));
         }
+        Op { slot }
     }
     #[cfg(not(feature = "rt"))]
     {
-        let _ = mandatory;
+        let _ = (mandatory, slot);
         drop(work);
         panic!(
             "kiso::fs needs a runtime: enable kiso's `rt` feature and use it from within a runtime"
-        );
+        )
     }
-    Op { slot }
 }
 
 struct Slot<R> {
