@@ -316,8 +316,10 @@ async fn times_permissions_clone() {
     use std::time::{Duration, SystemTime};
     let dir = TempDir::new();
     let p = dir.join("f");
-    let f = File::create(&p).await.unwrap();
+    let mut f = File::create(&p).await.unwrap();
     let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_234_567);
+    // The write in flight finishes before the times are set.
+    f.write_all(b"data").await.unwrap();
     f.set_modified(when).await.unwrap();
     assert_eq!(f.metadata().await.unwrap().modified().unwrap(), when);
     let later = when + Duration::from_secs(10);
@@ -338,8 +340,10 @@ async fn times_permissions_clone() {
         .permissions()
         .readonly());
     // A clone is a working handle to the same file.
-    let a = File::options().read(true).open(&p).await.unwrap();
+    let mut a = File::options().read(true).open(&p).await.unwrap();
+    a.set_max_buf_size(1234);
     let b = a.try_clone().await.unwrap();
+    assert_eq!(b.max_buf_size(), 1234);
     drop(a);
     assert!(b.metadata().await.unwrap().permissions().readonly());
 }

@@ -465,6 +465,9 @@ impl File {
     /// Returns a new `File` for the same open file (a duplicated
     /// descriptor): both share the file position and the file's data.
     ///
+    /// A write in flight is waited for first; the clone gets this file's
+    /// [maximum buffer size](File::set_max_buf_size).
+    ///
     /// # Errors
     ///
     /// Fails if the descriptor cannot be duplicated (for example, too many
@@ -484,9 +487,15 @@ impl File {
     /// # }
     /// ```
     pub async fn try_clone(&self) -> io::Result<File> {
+        {
+            let _gate = self.gate().await;
+            self.complete_inflight().await;
+        }
         let std = self.std.clone();
         let cloned = asyncify(move || std.try_clone()).await?;
-        Ok(File::from_std(cloned))
+        let mut file = File::from_std(cloned);
+        file.max_buf_size = self.max_buf_size;
+        Ok(file)
     }
 
     /// Waits for the operation in flight, then returns the wrapped
@@ -578,7 +587,8 @@ impl File {
     /// Changes the access and modification times of the file.
     ///
     /// The async version of [`std::fs::File::set_times`]; times not set in
-    /// `times` are left alone.
+    /// `times` are left alone. A write in flight is waited for first, so it
+    /// cannot change the times afterwards.
     ///
     /// # Errors
     ///
@@ -602,6 +612,11 @@ impl File {
     /// # }
     /// ```
     pub async fn set_times(&self, times: FileTimes) -> io::Result<()> {
+        // A write still in flight would change the times after us.
+        {
+            let _gate = self.gate().await;
+            self.complete_inflight().await;
+        }
         let std = self.std.clone();
         let times = times.into_std();
         asyncify(move || std.set_times(times)).await
@@ -632,8 +647,7 @@ impl File {
     /// # }
     /// ```
     pub async fn set_modified(&self, time: SystemTime) -> io::Result<()> {
-        let std = self.std.clone();
-        asyncify(move || std.set_modified(time)).await
+        self.set_times(FileTimes::new().set_modified(time)).await
     }
 
     /// Sets the largest number of bytes one blocking read or write moves
