@@ -406,3 +406,22 @@ fn zero_max_buf_size_panics() {
     let msg = support::panic_message(move || f.set_max_buf_size(0));
     assert!(msg.contains("max_buf_size"), "{msg}");
 }
+
+#[test]
+fn a_write_reported_done_survives_runtime_shutdown() {
+    support::with_timeout(|| {
+        let dir = TempDir::new();
+        let p = dir.join("f");
+        let rt = support::current_thread();
+        let data = vec![5u8; 1024 * 1024];
+        let expected = data.clone();
+        let p2 = p.clone();
+        rt.block_on(async move {
+            let mut f = File::create(&p2).await.unwrap();
+            f.write_all(&data).await.unwrap();
+            // Dropped without a flush.
+        });
+        drop(rt);
+        assert_eq!(std::fs::read(&p).unwrap(), expected);
+    });
+}
