@@ -187,3 +187,87 @@ impl<R> std::fmt::Debug for Op<R> {
         f.debug_struct("Op").finish_non_exhaustive()
     }
 }
+
+#[cfg(all(test, feature = "rt"))]
+mod tests {
+    use super::run;
+    use crate::runtime::Builder;
+
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::{mpsc, Arc};
+    use std::task::{Context, Poll, Wake, Waker};
+    use std::time::Duration;
+
+    const LIMIT: Duration = Duration::from_secs(10);
+
+    /// A waker that reports its wake-up, tagged, on a channel.
+    struct Report(mpsc::Sender<u8>, u8);
+
+    impl Wake for Report {
+        fn wake(self: Arc<Self>) {
+            let _ = self.0.send(self.1);
+        }
+    }
+
+    #[test]
+    fn every_waiter_is_woken() {
+        let rt = Builder::new_current_thread().build().unwrap();
+        let _enter = rt.enter();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let mut op = run(move || {
+            release_rx.recv().unwrap();
+            7
+        });
+        let (tx, rx) = mpsc::channel();
+        for tag in [1, 2] {
+            let waker = Waker::from(Arc::new(Report(tx.clone(), tag)));
+            let poll = Pin::new(&mut op).poll(&mut Context::from_waker(&waker));
+            assert!(poll.is_pending());
+        }
+        release_tx.send(()).unwrap();
+        let mut woken = [
+            rx.recv_timeout(LIMIT).unwrap(),
+            rx.recv_timeout(LIMIT).unwrap(),
+        ];
+        woken.sort();
+        assert_eq!(woken, [1, 2]);
+        let poll = Pin::new(&mut op).poll(&mut Context::from_waker(Waker::noop()));
+        assert!(matches!(poll, Poll::Ready(Ok(7))));
+    }
+
+    #[test]
+    fn a_panicking_operation_reports_an_error() {
+        let rt = Builder::new_current_thread().build().unwrap();
+        let err = rt
+            .block_on(async { run(|| -> u8 { panic!("boom") }).await })
+            .unwrap_err();
+        assert!(err.to_string().contains("panicked"), "{err}");
+    }
+
+    #[test]
+    fn an_operation_dropped_at_shutdown_reports_the_shutdown() {
+        let rt = Builder::new_current_thread()
+            .max_blocking_threads(1)
+            .build()
+            .unwrap();
+        let handle = rt.handle().clone();
+        let (started_tx, started_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let _busy = handle.spawn_blocking(move || {
+            started_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+        });
+        started_rx.recv_timeout(LIMIT).unwrap();
+        let op = {
+            let _enter = handle.enter();
+            run(|| 1)
+        };
+        // The pool's one thread is busy: `op` is still queued when the
+        // runtime shuts down, and is dropped unrun.
+        rt.shutdown_background();
+        release_tx.send(()).unwrap();
+        let err = crate::runtime::park::block_on(op).unwrap_err();
+        assert!(crate::runtime::is_rt_shutdown_err(&err), "{err}");
+    }
+}
