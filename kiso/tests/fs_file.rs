@@ -205,6 +205,23 @@ async fn set_len() {
     assert!(ro.set_len(0).await.is_err());
 }
 
+async fn cancelled_set_len_leaves_the_file_usable() {
+    let dir = TempDir::new();
+    let p = dir.join("f");
+    let mut f = rw(&p).await;
+    f.write_all(b"0123456789").await.unwrap();
+    f.seek(SeekFrom::Start(3)).await.unwrap();
+    for _ in 0..10 {
+        let fut = pin!(f.set_len(5));
+        let _ = support::poll_once(fut);
+    }
+    assert_eq!(f.stream_position().await.unwrap(), 3);
+    let mut rest = Vec::new();
+    f.read_to_end(&mut rest).await.unwrap();
+    assert_eq!(rest, b"34");
+    f.flush().await.unwrap();
+}
+
 async fn sync_all_and_sync_data() {
     let dir = TempDir::new();
     let p = dir.join("f");
@@ -389,6 +406,7 @@ on_both_runtimes!(
     next_write_reports_a_write_error,
     sync_all_keeps_the_write_error_for_flush,
     set_len,
+    cancelled_set_len_leaves_the_file_usable,
     sync_all_and_sync_data,
     concurrent_self_methods,
     from_std_and_into_std,

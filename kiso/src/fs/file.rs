@@ -92,6 +92,9 @@ enum Operation {
     Read(io::Result<usize>),
     Write(io::Result<()>),
     Seek(io::Result<u64>),
+    /// `set_len`, which leaves the position alone; its result only matters
+    /// to the `set_len` call that waits for it.
+    SetLen(io::Result<()>),
 }
 
 /// The async lock of the `&self` methods.
@@ -413,7 +416,7 @@ impl File {
                     Some(seek) => (&*std).seek(seek).and_then(|_| std.set_len(size)),
                     None => std.set_len(size),
                 };
-                (Operation::Seek(res.map(|()| u64::MAX)), buf)
+                (Operation::SetLen(res), buf)
             }));
         }
         poll_fn(|cx| {
@@ -431,8 +434,8 @@ impl File {
             };
             inner.state = State::Idle(Some(buf));
             match op {
-                Operation::Seek(res) => Poll::Ready(res.map(|_| ())),
-                _ => unreachable!("set_len runs as a seek"),
+                Operation::SetLen(res) => Poll::Ready(res),
+                _ => unreachable!("set_len's operation was in flight"),
             }
         })
         .await
@@ -742,7 +745,7 @@ impl Inner {
         }
         match ready!(self.poll_op(cx))? {
             Operation::Write(res) => Poll::Ready(res),
-            Operation::Read(_) => Poll::Ready(Ok(())),
+            Operation::Read(_) | Operation::SetLen(_) => Poll::Ready(Ok(())),
             Operation::Seek(res) => {
                 if let Ok(pos) = res {
                     self.pos = pos;
@@ -791,7 +794,7 @@ impl AsyncRead for File {
                         }
                         return Poll::Ready(res.map(|_| ()));
                     }
-                    Operation::Write(Ok(())) => {}
+                    Operation::Write(Ok(())) | Operation::SetLen(_) => {}
                     Operation::Write(Err(e)) => inner.last_write_err = Some(e.kind()),
                     Operation::Seek(res) => {
                         if let Ok(pos) = res {
@@ -838,7 +841,7 @@ impl AsyncSeek for File {
                 return Poll::Ready(Ok(inner.pos));
             }
             match ready!(inner.poll_op(cx))? {
-                Operation::Read(_) | Operation::Write(Ok(())) => {}
+                Operation::Read(_) | Operation::Write(Ok(())) | Operation::SetLen(_) => {}
                 Operation::Write(Err(e)) => inner.last_write_err = Some(e.kind()),
                 Operation::Seek(res) => {
                     if let Ok(pos) = res {
@@ -883,7 +886,7 @@ impl File {
                     return Poll::Ready(Ok(n));
                 }
                 State::Busy(_) => match ready!(inner.poll_op(cx))? {
-                    Operation::Read(_) => {}
+                    Operation::Read(_) | Operation::SetLen(_) => {}
                     Operation::Write(res) => res?,
                     Operation::Seek(res) => {
                         if let Ok(pos) = res {
