@@ -1,7 +1,7 @@
 //! Asynchronous file-system operations (`fs`).
 //!
 //! This module mirrors [`std::fs`]: free functions such as [`read`],
-//! [`write`] and [`create_dir_all`], and the types [`File`],
+//! [`write()`] and [`create_dir_all`], and the types [`File`],
 //! [`OpenOptions`], [`DirBuilder`], [`ReadDir`] and [`DirEntry`].
 //!
 //! Operating systems offer no readiness notifications for regular files, so
