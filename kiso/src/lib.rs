@@ -64,6 +64,10 @@ cfg_sync! {
     pub mod sync;
 }
 
+#[cfg(feature = "fs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fs")))]
+pub mod fs;
+
 pub mod task;
 
 pub(crate) mod util;
