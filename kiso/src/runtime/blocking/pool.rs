@@ -5,7 +5,22 @@
 //! the pool closed, cancels queued tasks that have not started (except
 //! mandatory ones, which still run), and waits (up to a timeout) for running
 //! ones to finish.
+//!
+//! A thread that runs out of work spins for a few microseconds before it
+//! sleeps, watching `Inner::queued`: async code that awaits blocking
+//! operations one after the other (a file read in pieces, say) sends the
+//! next one within that time, and finding it without a sleep and a wake-up
+//! saves two futex calls and a thread wake-up (25-50 µs on the VMs kiso is
+//! measured on) per operation.
 
+/// Spin steps of a thread that ran out of work before it sleeps (about 8 µs,
+/// as a worker's; see `runtime::park::spin_step`).
+#[cfg(not(loom))]
+const SPINS: u32 = 500;
+#[cfg(loom)]
+const SPINS: u32 = 0;
+
+use crate::loom::sync::atomic::{AtomicUsize, Ordering::Acquire, Ordering::Release};
 use crate::loom::sync::{Arc, Condvar, Mutex, MutexGuard};
 use crate::runtime::handle::HandleInner;
 use crate::runtime::task::Notified;
@@ -55,6 +70,9 @@ pub(crate) struct Spawner {
 
 struct Inner {
     shared: Mutex<Shared>,
+    /// `shared.queue.len()`, stored under the lock, for spinning threads to
+    /// watch without it.
+    queued: AtomicUsize,
     /// Idle threads wait here.
     work: Condvar,
     /// Shutdown waits here for the last thread.
@@ -68,6 +86,9 @@ struct Shared {
     queue: VecDeque<(Notified, TaskGuard, bool)>,
     num_threads: usize,
     num_idle: usize,
+    /// Threads spinning before they sleep: they take queued tasks without
+    /// being woken.
+    num_spinning: usize,
     /// Wake-ups sent to idle threads and not yet taken.
     num_notify: usize,
     shutdown: bool,
@@ -82,11 +103,13 @@ impl BlockingPool {
                 queue: VecDeque::new(),
                 num_threads: 0,
                 num_idle: 0,
+                num_spinning: 0,
                 num_notify: 0,
                 shutdown: false,
                 next_thread_id: 0,
                 threads: HashMap::new(),
             }),
+            queued: AtomicUsize::new(0),
             work: Condvar::new(),
             exited: Condvar::new(),
             config,
@@ -178,6 +201,11 @@ impl Spawner {
             return;
         }
         shared.queue.push_back((task, guard, mandatory));
+        inner.queued.store(shared.queue.len(), Release);
+        if shared.queue.len() <= shared.num_spinning {
+            // A spinning thread takes it.
+            return;
+        }
         if shared.num_idle > shared.num_notify {
             shared.num_notify += 1;
             inner.work.notify_one();
@@ -224,6 +252,7 @@ impl Spawner {
             let mut shared = inner.lock();
             'life: loop {
                 while let Some((task, guard, mandatory)) = shared.queue.pop_front() {
+                    inner.queued.store(shared.queue.len(), Release);
                     let shutdown = shared.shutdown;
                     drop(shared);
                     if shutdown && !mandatory {
@@ -237,6 +266,24 @@ impl Spawner {
                 }
                 if shared.shutdown {
                     break 'life;
+                }
+                // One thread spins at a time: enough for a task that awaits
+                // blocking operations in sequence, without a burst of
+                // finishing threads all burning CPU.
+                if SPINS > 0 && shared.num_spinning == 0 {
+                    shared.num_spinning += 1;
+                    drop(shared);
+                    for i in 0..SPINS {
+                        if inner.queued.load(Acquire) > 0 {
+                            break;
+                        }
+                        crate::runtime::park::spin_step(i);
+                    }
+                    shared = inner.lock();
+                    shared.num_spinning -= 1;
+                    if !shared.queue.is_empty() || shared.shutdown {
+                        continue 'life;
+                    }
                 }
                 shared.num_idle += 1;
                 loop {
