@@ -1,7 +1,8 @@
 //! The workloads, grouped by the first part of their name (`rt_current/`, `rt_multi/`, `mem/`,
 //! `time/` with the `time-workloads` cargo feature, `sync/` with the `sync-workloads` one,
 //! `io/` with the `io-workloads` one, `task/` with the `task-workloads` one, and
-//! `task/select_*`, `task/join_8` with the `macros-workloads` one).
+//! `task/select_*`, `task/join_8` with the `macros-workloads` one, `fs/` and `process/`
+//! with the `fs-workloads` one).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
@@ -13,6 +14,8 @@
 #[macro_use]
 mod scheduler;
 
+#[cfg(feature = "fs-workloads")]
+pub mod fs;
 #[cfg(feature = "io-workloads")]
 pub mod io;
 #[cfg(feature = "task-workloads")]
@@ -65,6 +68,8 @@ pub fn all() -> Vec<Workload> {
     all.extend(local_set::workloads());
     #[cfg(feature = "macros-workloads")]
     all.extend(macros::workloads());
+    #[cfg(feature = "fs-workloads")]
+    all.extend(fs::workloads());
     all
 }
 
