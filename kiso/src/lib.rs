@@ -68,6 +68,28 @@ cfg_sync! {
 #[cfg_attr(docsrs, doc(cfg(feature = "fs")))]
 pub mod fs;
 
+/// Asynchronous streams: kiso, like Tokio, has no stream type of its own.
+///
+/// The `Stream` trait is not in the standard library yet, so the stream
+/// adapters of the runtime's types live in separate crates (`tokio-stream`
+/// runs on kiso through the `tokio` facade). Any stream library can wrap a
+/// receiver; for example, with `futures`:
+///
+/// ```
+/// use futures::StreamExt;
+///
+/// # kiso::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let (tx, rx) = kiso::sync::mpsc::channel::<u32>(4);
+/// let stream = futures::stream::unfold(rx, |mut rx| async move {
+///     rx.recv().await.map(|v| (v, rx))
+/// });
+/// tx.send(1).await.unwrap();
+/// drop(tx);
+/// assert_eq!(stream.collect::<Vec<_>>().await, [1]);
+/// # });
+/// ```
+pub mod stream {}
+
 pub mod task;
 
 pub(crate) mod util;
