@@ -6,8 +6,8 @@ use std::time::Duration;
 
 /// A measurement of a monotonically nondecreasing clock, like
 /// [`std::time::Instant`], but read from the runtime's clock: with the
-/// `test-util` feature, [`pause`](crate::time::pause) freezes it and
-/// [`advance`](crate::time::advance) moves it.
+/// `test-util` feature, `time::pause` freezes it and `time::advance` moves
+/// it.
 ///
 /// # Examples
 ///

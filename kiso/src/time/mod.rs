@@ -8,8 +8,8 @@
 //! Timers have millisecond granularity and need a runtime built with
 //! [`enable_time`](crate::runtime::Builder::enable_time) (or `enable_all`).
 //! Each worker keeps its own timer wheel, so timers never contend on a
-//! runtime-wide lock. With the `test-util` feature, [`pause`],
-//! [`resume`] and [`advance`] control the clock, and a paused clock jumps
+//! runtime-wide lock. With the `test-util` feature, `pause`, `resume` and
+//! `advance` (functions of this module) control the clock, and a paused clock jumps
 //! ahead to the next timer when the runtime has nothing else to do.
 //!
 //! # Examples

@@ -40,7 +40,7 @@ where
 }
 
 /// A reader and a writer combined into one read/write value; created by
-/// [`join`].
+/// [`join()`].
 ///
 /// # Examples
 ///
