@@ -41,6 +41,9 @@ cfg_io_util! {
     pub use util::*;
 }
 
+#[cfg(any(feature = "io-std", feature = "fs"))]
+pub(crate) mod blocking_buf;
+
 cfg_io_std! {
     mod stdio;
     #[allow(unused_imports)]
