@@ -4,6 +4,7 @@
 
 #[macro_use]
 mod support;
+use support::TempDir;
 
 use kiso::fs;
 use std::collections::BTreeSet;
@@ -11,27 +12,6 @@ use std::future::poll_fn;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// A fresh, empty directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("fsh-readdir-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Creates `n` empty files named `0`..`n` in `dir` (on the blocking pool)
 /// and returns their names.

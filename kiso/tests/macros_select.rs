@@ -520,10 +520,10 @@ fn works_outside_a_runtime() {
     }
 }
 
-/// The winners of 1000 selects between 4 ready branches, in order, on a
-/// current-thread runtime seeded with `seed`, over two `block_on` calls.
-fn seeded_choices(seed: &[u8]) -> Vec<u8> {
-    let rt = kiso::runtime::Builder::new_current_thread()
+/// The winners of 1000 selects between 4 ready branches, in order, over two
+/// `block_on` calls of the runtime `builder` makes, seeded with `seed`.
+fn seeded_choices_on(mut builder: kiso::runtime::Builder, seed: &[u8]) -> Vec<u8> {
+    let rt = builder
         .rng_seed(kiso::runtime::RngSeed::from_bytes(seed))
         .build()
         .unwrap();
@@ -544,30 +544,18 @@ fn seeded_choices(seed: &[u8]) -> Vec<u8> {
     all
 }
 
-/// As `seeded_choices`, on a 2-worker runtime: every `block_on` takes the
-/// next seed of the runtime's sequence, so `select!` in the `block_on`
-/// future repeats its choices too.
+/// `seeded_choices_on` a current-thread runtime.
+fn seeded_choices(seed: &[u8]) -> Vec<u8> {
+    seeded_choices_on(kiso::runtime::Builder::new_current_thread(), seed)
+}
+
+/// `seeded_choices_on` a 2-worker runtime: every `block_on` takes the next
+/// seed of the runtime's sequence, so `select!` in the `block_on` future
+/// repeats its choices too.
 fn seeded_choices_multi_thread(seed: &[u8]) -> Vec<u8> {
-    let rt = kiso::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .rng_seed(kiso::runtime::RngSeed::from_bytes(seed))
-        .build()
-        .unwrap();
-    let run = || async {
-        let mut out = Vec::new();
-        for _ in 0..500 {
-            out.push(kiso::select! {
-                _ = async {} => 0u8,
-                _ = async {} => 1,
-                _ = async {} => 2,
-                _ = async {} => 3,
-            });
-        }
-        out
-    };
-    let mut all = rt.block_on(run());
-    all.extend(rt.block_on(run()));
-    all
+    let mut builder = kiso::runtime::Builder::new_multi_thread();
+    builder.worker_threads(2);
+    seeded_choices_on(builder, seed)
 }
 
 #[test]
