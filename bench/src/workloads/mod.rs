@@ -2,7 +2,7 @@
 //! `time/` with the `time-workloads` cargo feature, `sync/` with the `sync-workloads` one,
 //! `io/` with the `io-workloads` one, `task/` with the `task-workloads` one, and
 //! `task/select_*`, `task/join_8` with the `macros-workloads` one, `fs/` and `process/`
-//! with the `fs-workloads` one).
+//! with the `fs-workloads` one, `http/` with the `http-workloads` one).
 //!
 //! Each group writes its workload code once, inside a macro that takes the runtime crate's
 //! path, and instantiates it as `tokio_impl` (always Tokio) and `kiso_impl` (the crate
@@ -16,6 +16,8 @@ mod scheduler;
 
 #[cfg(feature = "fs-workloads")]
 pub mod fs;
+#[cfg(feature = "http-workloads")]
+pub mod http;
 #[cfg(feature = "io-workloads")]
 pub mod io;
 #[cfg(feature = "task-workloads")]
@@ -70,6 +72,8 @@ pub fn all() -> Vec<Workload> {
     all.extend(macros::workloads());
     #[cfg(feature = "fs-workloads")]
     all.extend(fs::workloads());
+    #[cfg(feature = "http-workloads")]
+    all.extend(http::workloads());
     all
 }
 
@@ -80,6 +84,8 @@ pub fn notes() -> Vec<String> {
     let mut notes = rt_multi::notes();
     #[cfg(feature = "time-workloads")]
     notes.extend(time::notes());
+    #[cfg(feature = "http-workloads")]
+    notes.extend(http::notes());
     #[cfg(feature = "io-workloads")]
     notes.extend(io::notes());
     notes

@@ -1,4 +1,5 @@
-//! The fixed load client of the echo workloads (`io/echo_*`, `io/uds_echo*`).
+//! The fixed load client of the echo workloads (`io/echo_*`, `io/uds_echo*`) and of the
+//! HTTP ones (`http/hyper_*`).
 //!
 //! It is the same code, in the same binary, whichever server it drives: the harness re-runs
 //! this executable with the hidden argument [`CLIENT_FLAG`] for every sample, so the client
@@ -11,6 +12,13 @@
 //! non-blocking, and runs a *closed loop* on each: write one message of `msg` bytes, read
 //! until the whole echo is back, write the next one. One connection has at most one message
 //! in flight.
+//!
+//! In HTTP mode ([`Protocol::Http`]) the message is a `GET /` request ([`HTTP_REQUEST`], on
+//! a kept-alive HTTP/1.1 connection) and the answer is the server's response, whose length
+//! the client learns once, from a first request on a connection of its own (see
+//! [`probe_http_response`]): a hello-world server answers every request with the same
+//! bytes, but for its `date` header, whose format has a fixed width. As `wrk` does, the
+//! client does not pipeline: one request in flight per connection.
 //!
 //! It is written directly on `epoll` (edge-triggered, `libc`), one event loop per client
 //! thread, each thread owning a share of the connections (and, when pinned, its own CPU);
@@ -96,10 +104,23 @@ impl Endpoint {
     }
 }
 
+/// What the client sends, and what it expects back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// `msg` bytes, echoed back.
+    Echo,
+    /// [`HTTP_REQUEST`], answered with a response of a fixed length (`msg` is unused).
+    Http,
+}
+
+/// The request of [`Protocol::Http`].
+pub const HTTP_REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
 /// What one run of the client does.
 #[derive(Clone, Debug)]
 pub struct ClientArgs {
     pub endpoint: Endpoint,
+    pub protocol: Protocol,
     pub conns: usize,
     pub msg: usize,
     pub warmup: Duration,
@@ -113,11 +134,15 @@ pub struct ClientArgs {
 }
 
 impl ClientArgs {
-    /// The command-line arguments after [`CLIENT_FLAG`]: `<endpoint> <conns> <msg bytes>
-    /// <warm-up ms> <window ms> <threads> <cpu,cpu,...|-> <server pid|->`.
+    /// The command-line arguments after [`CLIENT_FLAG`]: `<echo|http> <endpoint> <conns>
+    /// <msg bytes> <warm-up ms> <window ms> <threads> <cpu,cpu,...|-> <server pid|->`.
     pub fn to_args(&self) -> Vec<String> {
         let opt = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
         vec![
+            match self.protocol {
+                Protocol::Echo => "echo".to_string(),
+                Protocol::Http => "http".to_string(),
+            },
             self.endpoint.to_arg(),
             self.conns.to_string(),
             self.msg.to_string(),
@@ -135,10 +160,10 @@ impl ClientArgs {
     }
 
     pub fn parse(args: &[String]) -> Result<Self, String> {
-        let [endpoint, conns, msg, warmup, window, threads, cpus, pid] = args else {
+        let [protocol, endpoint, conns, msg, warmup, window, threads, cpus, pid] = args else {
             return Err(format!(
-                "usage: kiso-bench {CLIENT_FLAG} <tcp:ADDR|unix:PATH> <conns> <msg bytes> \
-                 <warm-up ms> <window ms> <threads> <cpu,cpu,...|-> <server pid|->"
+                "usage: kiso-bench {CLIENT_FLAG} <echo|http> <tcp:ADDR|unix:PATH> <conns> \
+                 <msg bytes> <warm-up ms> <window ms> <threads> <cpu,cpu,...|-> <server pid|->"
             ));
         };
         fn num<T: std::str::FromStr>(what: &str, v: &str) -> Result<T, String> {
@@ -153,6 +178,11 @@ impl ClientArgs {
             }
         }
         let parsed = ClientArgs {
+            protocol: match protocol.as_str() {
+                "echo" => Protocol::Echo,
+                "http" => Protocol::Http,
+                other => return Err(format!("{CLIENT_FLAG}: bad protocol: {other}")),
+            },
             endpoint: Endpoint::parse(endpoint)?,
             conns: num("connection count", conns)?,
             msg: num("message size", msg)?,
@@ -330,12 +360,19 @@ struct Conn {
 impl Conn {
     /// Moves the closed loop on as far as the socket allows without blocking; returns the
     /// number of round trips completed.
-    fn progress(&mut self, msg: &[u8], buf: &mut [u8]) -> io::Result<u64> {
-        let size = msg.len();
+    fn progress(&mut self, exchange: &Exchange, buf: &mut [u8]) -> io::Result<u64> {
+        let size = exchange.request.len();
         let mut completed = 0;
         loop {
+            // How far the answer may have come: an echo as far as the message was
+            // written, a response only once the whole request was.
+            let answerable = match exchange.protocol {
+                Protocol::Echo => self.written,
+                Protocol::Http if self.written == size => exchange.response_len,
+                Protocol::Http => 0,
+            };
             if self.written < size && self.writable {
-                match self.stream.write(&msg[self.written..]) {
+                match self.stream.write(&exchange.request[self.written..]) {
                     Ok(n) => {
                         // A short write means the send buffer is full: wait for EPOLLOUT.
                         if n < size - self.written {
@@ -347,10 +384,11 @@ impl Conn {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) => return Err(e),
                 }
-            } else if self.received < self.written && self.readable {
-                // Never more than has been sent and not yet echoed: the server cannot have
-                // sent more, so a short read means the receive buffer is empty.
-                let want = self.written - self.received;
+            } else if self.received < answerable && self.readable {
+                // Never more than the server can have sent (the echo of what was written,
+                // or the rest of the response), so a short read means the receive buffer
+                // is empty.
+                let want = answerable - self.received;
                 match self.stream.read(&mut buf[..want]) {
                     Ok(0) => {
                         return Err(io::Error::new(
@@ -371,12 +409,12 @@ impl Conn {
             } else {
                 return Ok(completed);
             }
-            if self.received == size {
+            if self.received == exchange.response_len {
                 completed += 1;
                 self.completed += 1;
                 self.written = 0;
                 self.received = 0;
-                // The whole echo has been read, and nothing else is ever sent back.
+                // The whole answer has been read, and nothing else is ever sent back.
                 self.readable = false;
             }
         }
@@ -462,11 +500,19 @@ impl Epoll {
     }
 }
 
+/// What a connection sends and expects back, once per round trip.
+struct Exchange {
+    protocol: Protocol,
+    request: Vec<u8>,
+    /// Bytes of the answer: the request's length for an echo.
+    response_len: usize,
+}
+
 /// The event loop of one client thread, over its share of the connections.
 struct Client {
     epoll: Epoll,
     conns: Vec<Conn>,
-    msg: Vec<u8>,
+    exchange: Exchange,
     buf: Vec<u8>,
     events: Vec<libc::epoll_event>,
     /// Round trips completed by this thread and not yet added to the shared count.
@@ -476,12 +522,12 @@ struct Client {
 }
 
 impl Client {
-    fn new(conns: usize, msg: usize) -> io::Result<Self> {
+    fn new(conns: usize, exchange: Exchange) -> io::Result<Self> {
         Ok(Client {
             epoll: Epoll::new()?,
             conns: Vec::with_capacity(conns),
-            msg: (0..msg).map(|i| i as u8).collect(),
-            buf: vec![0u8; msg],
+            buf: vec![0u8; exchange.response_len],
+            exchange,
             events: vec![libc::epoll_event { events: 0, u64: 0 }; conns.clamp(1, 1024)],
             unreported: 0,
             last_progress: Instant::now(),
@@ -499,7 +545,7 @@ impl Client {
             readable: false,
             writable: true,
         };
-        self.unreported += conn.progress(&self.msg, &mut self.buf)?;
+        self.unreported += conn.progress(&self.exchange, &mut self.buf)?;
         self.conns.push(conn);
         Ok(())
     }
@@ -520,7 +566,7 @@ impl Client {
             if flags & (libc::EPOLLOUT | libc::EPOLLHUP | libc::EPOLLERR) != 0 {
                 conn.writable = true;
             }
-            completed += conn.progress(&self.msg, &mut self.buf)?;
+            completed += conn.progress(&self.exchange, &mut self.buf)?;
         }
         if completed > 0 {
             self.unreported += completed;
@@ -553,6 +599,48 @@ impl Client {
     }
 }
 
+/// Sends [`HTTP_REQUEST`] on a blocking connection of its own and returns the length of the
+/// whole response (head and body); fails unless it is a `200` with a `content-length`.
+pub fn probe_http_response(endpoint: &Endpoint) -> io::Result<usize> {
+    let Endpoint::Tcp(addr) = endpoint else {
+        return Err(io::Error::other("HTTP is measured over TCP only"));
+    };
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(STALL_LIMIT))?;
+    stream.write_all(HTTP_REQUEST)?;
+    let mut response = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the server closed the connection before its first response was complete",
+            ));
+        }
+        response.extend_from_slice(&chunk[..n]);
+        let Some(head) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head_text = String::from_utf8_lossy(&response[..head]).to_ascii_lowercase();
+        if !head_text.starts_with("http/1.1 200 ") {
+            return Err(io::Error::other(format!(
+                "the server answered: {}",
+                head_text.lines().next().unwrap_or("")
+            )));
+        }
+        let length = head_text
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .ok_or_else(|| io::Error::other("the response has no content-length"))?;
+        let total = head + 4 + length;
+        if response.len() >= total {
+            return Ok(total);
+        }
+    }
+}
+
 /// Connections opened before the client waits for each of them to have completed a round
 /// trip (so they have been accepted): fewer than the listener's backlog (128 for Tokio's
 /// `TcpListener::bind`), which would otherwise overflow while the server's accept loop
@@ -572,6 +660,10 @@ struct Mark {
 /// them.
 pub fn run(args: &ClientArgs) -> io::Result<Report> {
     let server_clock = args.server_pid.map(process_clock).transpose()?;
+    let response_len = match args.protocol {
+        Protocol::Echo => args.msg,
+        Protocol::Http => probe_http_response(&args.endpoint)?,
+    };
     let threads = args.threads.clamp(1, args.conns);
     let requests = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
@@ -588,7 +680,19 @@ pub fn run(args: &ClientArgs) -> io::Result<Report> {
                         if let Some(cpu) = cpu {
                             affinity::pin_current_thread(cpu)?;
                         }
-                        let mut client = Client::new(conns, args.msg)?;
+                        let exchange = match args.protocol {
+                            Protocol::Echo => Exchange {
+                                protocol: Protocol::Echo,
+                                request: (0..args.msg).map(|i| i as u8).collect(),
+                                response_len,
+                            },
+                            Protocol::Http => Exchange {
+                                protocol: Protocol::Http,
+                                request: HTTP_REQUEST.to_vec(),
+                                response_len,
+                            },
+                        };
+                        let mut client = Client::new(conns, exchange)?;
                         client.connect(&args.endpoint, conns)?;
                         // Round trips while connecting are not counted.
                         client.unreported = 0;
@@ -661,6 +765,7 @@ mod tests {
     fn args_and_report_round_trip_through_text() {
         let args = ClientArgs {
             endpoint: Endpoint::Tcp("127.0.0.1:4000".parse().unwrap()),
+            protocol: Protocol::Http,
             conns: 50,
             msg: 64,
             warmup: Duration::from_millis(20),
@@ -671,6 +776,7 @@ mod tests {
         };
         let parsed = ClientArgs::parse(&args.to_args()).unwrap();
         assert_eq!(parsed.endpoint, args.endpoint);
+        assert_eq!(parsed.protocol, Protocol::Http);
         assert_eq!(
             (parsed.conns, parsed.msg, parsed.threads, parsed.server_pid),
             (50, 64, 2, None)
@@ -742,6 +848,7 @@ mod tests {
         });
         let report = run(&ClientArgs {
             endpoint: Endpoint::Tcp(addr),
+            protocol: Protocol::Echo,
             conns,
             msg,
             warmup: Duration::from_millis(10),
@@ -754,6 +861,76 @@ mod tests {
         assert!(report.requests > 0, "{report:?}");
         assert!(report.elapsed >= Duration::from_millis(50), "{report:?}");
         assert!(report.server_cpu.is_some_and(|c| c > Duration::ZERO));
+        server.join().unwrap();
+    }
+
+    /// Against a blocking std HTTP server that answers every `GET` with a fixed response,
+    /// the client learns the response's length, completes round trips on kept-alive
+    /// connections, and never pipelines (the server checks that each read holds exactly
+    /// one whole request).
+    #[test]
+    fn drives_a_blocking_http_server() {
+        const RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 13\r\n\r\nHello, World!";
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let conns = 3;
+        let server = std::thread::spawn(move || {
+            let mut handlers = Vec::new();
+            // The probe's connection, then the client's.
+            for _ in 0..=conns {
+                let (mut s, _) = listener.accept().unwrap();
+                handlers.push(std::thread::spawn(move || {
+                    let mut buf = vec![0u8; 1024];
+                    let mut pending = Vec::new();
+                    loop {
+                        let n = match s.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => n,
+                        };
+                        pending.extend_from_slice(&buf[..n]);
+                        if pending.len() < HTTP_REQUEST.len() {
+                            continue;
+                        }
+                        assert_eq!(pending, HTTP_REQUEST, "one whole request at a time");
+                        pending.clear();
+                        if s.write_all(RESPONSE).is_err() {
+                            return;
+                        }
+                    }
+                }));
+            }
+            for h in handlers {
+                h.join().unwrap();
+            }
+        });
+        let endpoint = Endpoint::Tcp(addr);
+        let report = run(&ClientArgs {
+            endpoint: endpoint.clone(),
+            protocol: Protocol::Http,
+            conns,
+            msg: 1,
+            warmup: Duration::from_millis(10),
+            window: Duration::from_millis(50),
+            threads: 1,
+            cpus: vec![],
+            server_pid: None,
+        })
+        .unwrap();
+        assert!(report.requests > 0, "{report:?}");
+        server.join().unwrap();
+
+        // A response that is not a 200 with a length is refused.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).unwrap();
+            s.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
+                .unwrap();
+        });
+        let err = probe_http_response(&Endpoint::Tcp(addr)).unwrap_err();
+        assert!(err.to_string().contains("404"), "{err}");
         server.join().unwrap();
     }
 }

@@ -53,7 +53,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::affinity;
-use super::client::{self, ClientArgs, Endpoint, Report, CLIENT_FLAG};
+use super::client::{self, ClientArgs, Endpoint, Protocol, Report, CLIENT_FLAG};
 use crate::harness::{Better, Sample, Workload};
 
 /// Length of the measured window of a default run, in ms (the workloads' `n`).
@@ -137,7 +137,7 @@ pub struct Server<G> {
 
 /// Runs the load client: this executable re-run with [`CLIENT_FLAG`] (or, in unit tests,
 /// whose executable has no client mode, a thread of this process).
-fn run_client(args: &ClientArgs, in_process: bool) -> Result<Report, String> {
+pub(crate) fn run_client(args: &ClientArgs, in_process: bool) -> Result<Report, String> {
     if in_process {
         let args = args.clone();
         return std::thread::spawn(move || client::run(&args))
@@ -206,6 +206,7 @@ pub fn drive<G>(
                 }
                 let args = ClientArgs {
                     endpoint: server.endpoint.clone(),
+                    protocol: Protocol::Echo,
                     conns: spec.conns,
                     msg: spec.msg,
                     warmup: warmup_for(window),
@@ -228,30 +229,32 @@ pub fn drive<G>(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
     let report = result.unwrap_or_else(|e| panic!("{}: {e}", spec.name));
-    assert!(
-        report.requests > 0,
-        "{}: no round trip completed",
-        spec.name
-    );
+    super::note_echo_placement(placement, spec.pinned);
+    sample_of(spec.name, runtime, &report)
+}
+
+/// The sample of a load client's report, whose side numbers (CPU per round trip and share
+/// of a core, of the server and of the client) are recorded for the notes.
+pub(crate) fn sample_of(workload: &'static str, runtime: &'static str, report: &Report) -> Sample {
+    assert!(report.requests > 0, "{workload}: no round trip completed");
     let secs = report.elapsed.as_secs_f64();
     let per_request = |cpu: Duration| cpu.as_nanos() as f64 / report.requests as f64;
     super::observe(
-        spec.name,
+        workload,
         runtime,
         "client busy",
         report.client_cpu.as_secs_f64() / secs,
     );
     super::observe(
-        spec.name,
+        workload,
         runtime,
         "client ns/req",
         per_request(report.client_cpu),
     );
     if let Some(cpu) = report.server_cpu {
-        super::observe(spec.name, runtime, "server busy", cpu.as_secs_f64() / secs);
-        super::observe(spec.name, runtime, "server ns/req", per_request(cpu));
+        super::observe(workload, runtime, "server busy", cpu.as_secs_f64() / secs);
+        super::observe(workload, runtime, "server ns/req", per_request(cpu));
     }
-    super::note_echo_placement(placement, spec.pinned);
     Sample {
         value: report.rate(),
         wall: report.elapsed,

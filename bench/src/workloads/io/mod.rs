@@ -73,6 +73,15 @@ pub(crate) fn observe(workload: &'static str, runtime: &'static str, what: &'sta
         .push((workload, runtime, what, v));
 }
 
+/// Whether a sample of a workload whose name starts with `prefix` has been observed.
+pub(crate) fn observed(prefix: &str) -> bool {
+    OBSERVATIONS
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|o| o.0.starts_with(prefix))
+}
+
 pub(crate) fn note_echo_placement(placement: Placement, pinned: bool) {
     if pinned {
         *PLACEMENT.lock().unwrap() = Some(placement);
@@ -93,8 +102,11 @@ pub fn notes() -> Vec<String> {
     if observations.is_empty() {
         return Vec::new();
     }
-    let mut notes = vec![match &*PLACEMENT.lock().unwrap() {
-        Some(Some((server, clients))) => format!(
+    let mut notes = Vec::new();
+    let echo_ran = observations.iter().any(|o| o.0.starts_with("io/"));
+    notes.extend(echo_ran.then(|| {
+        match &*PLACEMENT.lock().unwrap() {
+            Some(Some((server, clients))) => format!(
             "io/echo_*, io/uds_echo*: server runtime with 1 worker pinned to CPU {server}, load \
              client (own process, epoll) with {} thread(s) pinned to CPU(s) {clients:?}; \
              *_2w: 2 workers, nothing pinned. cpu columns: server process CPU ns per round \
@@ -102,14 +114,15 @@ pub fn notes() -> Vec<String> {
              one core used.",
             clients.len()
         ),
-        Some(None) => "io/echo_*, io/uds_echo*: fewer than 2 CPUs, NOTHING PINNED (server \
+            Some(None) => "io/echo_*, io/uds_echo*: fewer than 2 CPUs, NOTHING PINNED (server \
                        and client share the CPU). cpu columns: server process CPU ns per \
                        round trip."
-            .to_string(),
-        None => "io/echo_*: 2 workers, nothing pinned. cpu columns: server process CPU ns \
+                .to_string(),
+            None => "io/echo_*: 2 workers, nothing pinned. cpu columns: server process CPU ns \
                  per round trip."
-            .to_string(),
-    }];
+                .to_string(),
+        }
+    }));
     let mut workloads: Vec<&str> = Vec::new();
     for (w, ..) in observations.iter() {
         if !workloads.contains(w) {
