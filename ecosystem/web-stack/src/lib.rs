@@ -1,0 +1,1 @@
+//! Nothing of its own: the tests in `tests/` run axum, tower and reqwest on kiso.
