@@ -22,17 +22,19 @@ const SPIN_POLL_EVERY: u32 = 64;
 /// events when it starts and every [`SPIN_POLL_EVERY`] steps after, so I/O
 /// that arrives during the spin is not kept waiting, and stops spinning when
 /// there are some.
-/// `spin_done` runs when the spin ends, however it ends.
+/// `spin_done` runs when the spin ends, however it ends. With `may_drive`
+/// false the thread leaves the driver to others and sleeps on its parker.
 pub(crate) fn park(
     handle: &HandleInner,
     park: &ParkInner,
     spins: u32,
     timeout: Option<Duration>,
+    may_drive: bool,
     spin_done: impl FnOnce(),
     dispatch: impl FnOnce(&mut dyn FnMut() -> usize) -> usize,
 ) -> usize {
     #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
-    if let Some(mut turn) = handle.io().and_then(|d| d.try_turn()) {
+    if let Some(mut turn) = handle.io().filter(|_| may_drive).and_then(|d| d.try_turn()) {
         for i in 0..spins {
             if park.try_consume() {
                 spin_done();
@@ -53,7 +55,7 @@ pub(crate) fn park(
         park.park_in_driver(timeout, |t| turn.poll(t));
         return dispatch(&mut || turn.dispatch());
     }
-    let _ = (handle, &dispatch);
+    let _ = (handle, &dispatch, may_drive);
     for i in 0..spins {
         if park.try_consume() {
             spin_done();

@@ -49,6 +49,8 @@ pub(crate) struct Driver {
     pub(crate) fd_registered: AtomicUsize,
     pub(crate) fd_deregistered: AtomicUsize,
     pub(crate) ready_count: AtomicUsize,
+    /// How many times the OS was polled (written under the poll lock).
+    turns: AtomicUsize,
 }
 
 struct PollState {
@@ -83,6 +85,7 @@ impl Driver {
             fd_registered: AtomicUsize::new(0),
             fd_deregistered: AtomicUsize::new(0),
             ready_count: AtomicUsize::new(0),
+            turns: AtomicUsize::new(0),
         })
     }
 
@@ -102,6 +105,12 @@ impl Driver {
             Err(std::sync::TryLockError::WouldBlock) => return None,
         };
         Some(Turn { driver: self, state })
+    }
+
+    /// How many times a thread has polled the OS for events so far: a
+    /// worker that leaves the driver to the others checks that it moves.
+    pub(crate) fn turns(&self) -> usize {
+        self.turns.load(Relaxed)
     }
 
     /// Registers `source` for `interest`; its readiness is then tracked in
@@ -203,6 +212,8 @@ impl Turn<'_> {
             };
             drop(released);
         }
+        // Only the holder of the poll lock writes it.
+        driver.turns.store(driver.turns.load(Relaxed).wrapping_add(1), Relaxed);
         let PollState { poll, events } = &mut *self.state;
         if let Err(e) = poll.poll(events, timeout) {
             // EINTR: a spurious wakeup, which callers tolerate. Anything

@@ -488,12 +488,12 @@ fn park_driver(handle: &HandleInner, core: &Core) {
                 }
             }
         }
-        drive::park(handle, &core.park, crate::runtime::park::SPINS, timeout, || {}, drive::direct);
+        drive::park(handle, &core.park, crate::runtime::park::SPINS, timeout, true, || {}, drive::direct);
         time.after_park(0);
         time.process(0);
         return;
     }
-    drive::park(handle, &core.park, crate::runtime::park::SPINS, None, || {}, drive::direct);
+    drive::park(handle, &core.park, crate::runtime::park::SPINS, None, true, || {}, drive::direct);
 }
 
 /// Cancels every task and drops every future, exactly once. Runs at runtime

@@ -144,6 +144,12 @@ impl Idle {
 
     /// True while `worker` is registered as parked (a wake-up that did not
     /// come from a notifier leaves it registered).
+    /// How many workers are not parked (running, searching, or on their
+    /// way to park).
+    pub(crate) fn num_unparked(&self) -> usize {
+        unparked(self.state.load(SeqCst))
+    }
+
     pub(crate) fn is_parked(&self, worker: usize) -> bool {
         crate::loom::lock(&self.sleepers).contains(&worker)
     }

@@ -308,6 +308,56 @@ fn loom_spin_end_vs_local_push() {
     });
 }
 
+/// `loom_spin_end_vs_local_push` on crowded CPUs. There a spinner whose spin
+/// ends looks only at the global queue and at bursts left to it, and work a
+/// running worker queued without waking anybody stays that worker's to run.
+/// So: if the producer left its burst to the spinner (it saw it spinning and
+/// woke nobody), the spinner's spin end must report work, or the burst would
+/// wait on a worker that counts on the spinner; otherwise the producer runs
+/// the task itself later. Either way it runs exactly once.
+#[test]
+fn loom_crowded_spin_end_vs_local_push() {
+    model(|| {
+        let shared = Arc::new(shared(2));
+        shared.capacity.force(0);
+        let runs = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let mut core0 = shared.take_core(0).unwrap();
+        let mut core1 = shared.take_core(1).unwrap();
+        let park1 = shared.remotes[1].park.clone();
+        let (s2, r2, d2, p2) = (shared.clone(), runs.clone(), done.clone(), park1.clone());
+        let producer = thread::spawn(move || {
+            core0.run_queue_mut().push_back(counted(&r2), &s2.inject);
+            let left_to_spinner = s2.notify_parked_local(true);
+            if !left_to_spinner {
+                // Nobody was counted on: the producer gets to its own queue.
+                run_all(core0.run_queue_mut());
+            }
+            d2.store(true, SeqCst);
+            p2.unpark();
+            (core0, left_to_spinner)
+        });
+        assert!(shared.start_spin());
+        shared.idle.transition_to_parked(1, false, true);
+        let found = shared.end_spin();
+        if found {
+            shared.idle.unpark_worker(1);
+        } else {
+            while shared.idle.is_parked(1) && !done.load(SeqCst) {
+                park1.park();
+            }
+        }
+        if let Some((task, _)) = shared.remotes[0].steal.steal_into(core1.run_queue_mut()) {
+            task.run();
+        }
+        run_all(core1.run_queue_mut());
+        let (mut core0, left_to_spinner) = producer.join().unwrap();
+        assert!(!left_to_spinner || found, "the burst was left to a spinner that did not see it");
+        run_all(core0.run_queue_mut());
+        assert_eq!(runs.load(SeqCst), 1);
+    });
+}
+
 /// The owner-list shard and global queue of a runtime, with the spawn and
 /// shutdown steps the multi-thread scheduler takes on them.
 struct MiniRuntime {

@@ -12,10 +12,13 @@
 //! id), so shutdown can reach tasks that are idle and referenced only by
 //! wakers held elsewhere.
 
+mod capacity;
 mod idle;
 pub(crate) mod queue;
 pub(crate) mod worker;
 
+#[cfg(all(test, not(loom)))]
+mod crowd_tests;
 #[cfg(all(test, loom))]
 mod loom_tests;
 
@@ -58,6 +61,9 @@ pub(crate) struct Remote {
     park: Arc<ParkInner>,
 }
 
+/// `Shared::io_owner` when no worker owns the driver's maintenance polls.
+const NO_IO_OWNER: usize = usize::MAX;
+
 /// One shard of the owner list.
 struct Shard {
     list: Mutex<OwnedList>,
@@ -77,6 +83,21 @@ pub(crate) struct Shared {
     /// time, so spinning never takes a core from a thread with work (two
     /// spinning workers plus a busy thread oversubscribe two cores).
     spinning: AtomicBool,
+    /// Set by a producer that left a burst to the spinning worker instead of
+    /// waking anybody (see `notify_parked_local`); on crowded CPUs the
+    /// spinner looks for work when its spin ends only if this is set (or
+    /// the global queue holds some).
+    spin_missed: AtomicBool,
+    /// How many CPUs the workers can keep busy without taking them from
+    /// other processes (see `capacity`).
+    capacity: capacity::Capacity,
+    /// The worker that polls the I/O driver at its maintenance, or
+    /// `NO_IO_OWNER`: the last one to dispatch events from a sleep in the
+    /// driver, or the first to find events when there was none. The others
+    /// poll the driver only when they park, and only if no other worker is
+    /// running (see `worker::Context::sleep`), so the tasks that I/O wakes
+    /// stay with one worker until it has more than it keeps up with.
+    io_owner: AtomicUsize,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
     /// Hands each worker thread and each `block_on` its seed for the
     /// thread's random numbers (`select!`).
@@ -94,13 +115,18 @@ impl Shared {
         let mut remotes = Vec::with_capacity(n);
         let mut cores = Vec::with_capacity(n);
         let seed = worker::seed();
+        let seed_generator = crate::util::rand::SeedGenerator::new(config.rng_seed.clone());
         for index in 0..n {
             let (local, steal) = queue::new();
             // (`Option<Infallible>`, which is `Copy`, without an I/O driver.)
             #[allow(clippy::clone_on_copy)]
             let park = Arc::new(ParkInner::with_driver(config.driver_waker.clone()));
             remotes.push(Remote { steal, park: park.clone() });
-            cores.push(Some(Box::new(worker::Core::new(index, local, park, seed ^ (index as u64 + 1)))));
+            // Each worker's seed is drawn here, in worker order, before any
+            // thread runs: a `block_on` then draws the seed after the
+            // workers', however the threads start.
+            let context_seed = seed_generator.next_seed();
+            cores.push(Some(Box::new(worker::Core::new(index, local, park, seed ^ (index as u64 + 1), context_seed))));
         }
         let num_shards = (n.next_power_of_two() * 4).min(1 << 16);
         let shards = (0..num_shards).map(|_| Shard { list: Mutex::new(OwnedList::new()), len: AtomicUsize::new(0) }).collect();
@@ -112,8 +138,11 @@ impl Shared {
             cores: Mutex::new(cores),
             shutdown: AtomicBool::new(false),
             spinning: AtomicBool::new(false),
+            spin_missed: AtomicBool::new(false),
+            capacity: capacity::Capacity::new(),
+            io_owner: AtomicUsize::new(NO_IO_OWNER),
             threads: Mutex::new(Vec::new()),
-            seed_generator: crate::util::rand::SeedGenerator::new(config.rng_seed.clone()),
+            seed_generator,
             running: Mutex::new(0),
             exited: crate::loom::sync::Condvar::new(),
             metrics: (0..n).map(|_| WorkerMetrics::default()).collect(),
@@ -184,17 +213,58 @@ impl Shared {
     /// yielded tasks), any parked or spinning worker is woken. Tasks that
     /// yielded, were woken while running or missed the LIFO slot do not
     /// call this at all (see `schedule_local`).
-    fn notify_parked_local(&self, burst: bool) {
+    ///
+    /// Returns true if the burst was left to the spinning worker.
+    fn notify_parked_local(&self, burst: bool) -> bool {
         // The plain load keeps the common case (nobody spins) free of a
         // read-modify-write. Seeing the flag set is only trusted through a
         // read-modify-write, which orders our push before the spinner's
         // `end_spin`: it then sees the work.
-        if burst && self.spinning.load(Relaxed) && self.spinning.fetch_or(false, AcqRel) {
-            return;
+        if burst && self.spinning.load(Relaxed) {
+            // Set before the read-modify-write below, so that a spinner
+            // whose `end_spin` comes after it in the flag's order sees it.
+            self.spin_missed.store(true, Relaxed);
+            if self.spinning.fetch_or(false, AcqRel) {
+                return true;
+            }
         }
         if let Some(index) = self.idle.worker_to_notify_unfenced() {
             self.remotes[index].park.unpark();
         }
+        false
+    }
+
+    /// Whether worker `index` polls the I/O driver at its maintenance.
+    /// Any worker does while the CPUs are not crowded.
+    fn polls_io_at_maintenance(&self, index: usize) -> bool {
+        let owner = self.io_owner.load(Relaxed);
+        owner == index || owner == NO_IO_OWNER || !self.crowded()
+    }
+
+    /// Makes worker `index` the owner of the driver's maintenance polls,
+    /// after it dispatched events; `from_park`: from a sleep in the driver
+    /// (it takes over), else from a maintenance poll (only if there was no
+    /// owner).
+    fn claim_io(&self, index: usize, from_park: bool) {
+        let owner = self.io_owner.load(Relaxed);
+        if owner != index && (from_park || owner == NO_IO_OWNER) {
+            self.io_owner.store(index, Relaxed);
+        }
+    }
+
+    /// Gives up worker `index`'s ownership of the maintenance polls, as it
+    /// goes to sleep away from the driver.
+    fn release_io(&self, index: usize) {
+        if self.io_owner.load(Relaxed) == index {
+            self.io_owner.store(NO_IO_OWNER, Relaxed);
+        }
+    }
+
+    /// True if the machine's CPUs are crowded: another worker woken now
+    /// would take a CPU from another process's busy thread rather than find
+    /// one idle (see `capacity`). The scheduler then keeps work where it is.
+    fn crowded(&self) -> bool {
+        self.capacity.crowded(self.idle.num_unparked())
     }
 
     /// Queues a task from off the workers.
@@ -205,9 +275,11 @@ impl Shared {
     }
 
     /// Wakes a worker if any queue holds work (used by the last searcher
-    /// going to sleep).
+    /// going to sleep, or finding work). On crowded CPUs, only for the
+    /// global queue: what waits on a worker's own queue is that worker's
+    /// to run (see `crowded`).
     fn notify_if_work_pending(&self) {
-        if self.work_pending() {
+        if !self.inject.is_empty() || (self.work_pending() && !self.crowded()) {
             self.notify_parked();
         }
     }
@@ -223,15 +295,23 @@ impl Shared {
         !self.spinning.swap(true, Acquire)
     }
 
-    /// Ends the spin claimed with `start_spin`. Returns true if some queue
-    /// holds work: the caller must look for it instead of sleeping, since
-    /// producers did not wake it for work on their own queues while it
-    /// spun (see `notify_parked_local`).
+    /// Ends the spin claimed with `start_spin`. Returns true if the caller
+    /// must look for work instead of sleeping: with CPUs to spare, if any
+    /// queue holds work (producers did not wake it for work on their own
+    /// queues while it spun, see `notify_parked_local`). On crowded CPUs
+    /// (`crowded`) only if the global queue holds some, or a producer left a
+    /// burst on its own queue to the spinner: work other workers queued
+    /// without waking anybody (tasks woken while running or by I/O events
+    /// they dispatched, LIFO overflow) is then theirs to run.
     fn end_spin(&self) -> bool {
-        // A read-modify-write, so that it is ordered after the one of any
-        // producer that saw the flag set, and sees that producer's work.
+        // Read-modify-writes, so that they are ordered after the one of any
+        // producer that saw the flag set, and see that producer's work.
         self.spinning.swap(false, AcqRel);
-        self.work_pending()
+        let missed = self.spin_missed.swap(false, AcqRel);
+        if !self.crowded() {
+            return self.work_pending();
+        }
+        !self.inject.is_empty() || (missed && self.work_pending())
     }
 
     /// Starts a thread for worker `index`, whose core waits in `cores`.

@@ -52,6 +52,12 @@ const PARK_SPINS: u32 = 500;
 #[cfg(loom)]
 const PARK_SPINS: u32 = 0;
 
+/// On crowded CPUs, how long a parked worker leaves the I/O driver to the
+/// workers that are running tasks before it checks that one of them polled
+/// it meanwhile, and takes it if none did (see `Context::sleep`): the longest
+/// an I/O event waits when the running workers are stuck in long tasks.
+const IO_WATCH: std::time::Duration = std::time::Duration::from_micros(500);
+
 /// Aligned to two cache lines: the cores of different workers are written
 /// on every tick and must not share a line.
 #[repr(align(128))]
@@ -81,11 +87,21 @@ pub(crate) struct Core {
     /// queued without waking a sleeping worker (see `schedule_local`) wake
     /// one if such a backlog lasts `BACKLOG_MAINTENANCES` maintenances.
     backlog: u32,
+    /// Set while this worker dispatches I/O events on crowded CPUs: the
+    /// tasks they wake queue here without waking another worker (see
+    /// `schedule_local` and `Shared::crowded`).
+    dispatching_io: bool,
+    /// While this worker sleeps off the I/O driver (see `Context::sleep`):
+    /// the driver's turn count when it lay down.
+    watch_turns: Option<usize>,
     is_searching: bool,
     is_shutdown: bool,
     rng: u64,
     park: Arc<ParkInner>,
     busy_since: Instant,
+    /// The seed of the thread-local generator (`select!`'s choices) on this
+    /// worker's thread, from the runtime's `rng_seed` sequence.
+    context_seed: crate::util::rand::RngSeed,
 }
 
 /// A seed for the workers' random number generators.
@@ -97,8 +113,9 @@ pub(crate) fn seed() -> u64 {
 }
 
 impl Core {
-    pub(super) fn new(index: usize, run_queue: queue::Local, park: Arc<ParkInner>, seed: u64) -> Core {
+    pub(super) fn new(index: usize, run_queue: queue::Local, park: Arc<ParkInner>, seed: u64, context_seed: crate::util::rand::RngSeed) -> Core {
         Core {
+            context_seed,
             index,
             until_global: 1,
             until_maintenance: 1,
@@ -107,6 +124,8 @@ impl Core {
             run_queue,
             deferred: std::collections::VecDeque::new(),
             backlog: 0,
+            dispatching_io: false,
+            watch_turns: None,
             is_searching: false,
             is_shutdown: false,
             rng: seed | 1,
@@ -251,7 +270,7 @@ pub(crate) fn run(handle: &Arc<HandleInner>, index: usize) {
     let Some(core) = shared.take_core(index) else { return };
     let _driving = context::enter_driving();
     let _enter = context::set_current(handle);
-    let _rng = context::set_rng_seed(shared.seed_generator.next_seed());
+    let _rng = context::set_rng_seed(core.context_seed.clone());
     let cx = Context { handle: Arc::as_ptr(handle), index, core: RefCell::new(None) };
     let _sched = context::enter_scheduler(SchedulerCx::MultiThread(&cx as *const Context as *const ()));
     if let Some(mut core) = cx.run_loop(shared, core) {
@@ -277,13 +296,19 @@ impl Context {
                     core.is_shutdown = true;
                 }
                 self.fire_timers(core.index, false);
-                core = self.poll_io_now(core);
+                if shared.polls_io_at_maintenance(core.index) {
+                    core = self.poll_io_now(shared, core);
+                }
                 // Yielded tasks become stealable now, and a sleeping worker
                 // is woken to share a backlog.
                 let released = core.release_deferred(shared);
                 let backlog = core.run_queue.len() > 1;
                 core.backlog = if backlog { core.backlog + 1 } else { 0 };
-                if backlog && (released || core.backlog >= BACKLOG_MAINTENANCES) {
+                shared.capacity.refresh();
+                // A backlog wakes nobody while the CPUs are crowded: the
+                // worker woken would only take turns for a CPU with the
+                // thread that needs it.
+                if backlog && (released || (core.backlog >= BACKLOG_MAINTENANCES && !shared.crowded())) {
                     core.backlog = 0;
                     shared.notify_parked_local(false);
                 }
@@ -372,12 +397,18 @@ impl Context {
 
     /// Dispatches the I/O events that are ready now, without blocking; the
     /// tasks they wake are queued on this worker.
-    fn poll_io_now(&self, core: Box<Core>) -> Box<Core> {
+    fn poll_io_now(&self, shared: &Shared, mut core: Box<Core>) -> Box<Core> {
         // SAFETY: the handle outlives the worker loop.
         let handle = unsafe { &*self.handle };
+        core.dispatching_io = shared.crowded();
         *self.core.borrow_mut() = Some(core);
-        crate::runtime::drive::poll_now(handle, |dispatch| dispatch());
-        self.core.borrow_mut().take().expect("core stays in the context")
+        let events = crate::runtime::drive::poll_now(handle, |dispatch| dispatch());
+        let mut core = self.core.borrow_mut().take().expect("core stays in the context");
+        core.dispatching_io = false;
+        if events > 0 {
+            shared.claim_io(core.index, false);
+        }
+        core
     }
 
     fn park(&self, shared: &Shared, mut core: Box<Core>) -> Box<Core> {
@@ -442,6 +473,7 @@ impl Context {
                 break;
             }
         }
+        core.watch_turns = None;
         core.busy_since = Instant::now();
         bump(&m.park_unpark_count, 1);
         if let Some(f) = &hooks.after_unpark {
@@ -457,19 +489,58 @@ impl Context {
     /// timers that came due and dispatches the I/O events that arrived.
     /// Tasks they wake are queued on this worker. `spin_done` runs when the
     /// spin ends.
-    fn sleep(&self, core: Box<Core>, spins: u32, spin_done: impl FnOnce()) -> Box<Core> {
+    fn sleep(&self, mut core: Box<Core>, spins: u32, spin_done: impl FnOnce()) -> Box<Core> {
         // SAFETY: the handle outlives the worker loop (`run` holds it).
         let handle = unsafe { &*self.handle };
         let index = core.index;
         let park = core.park.clone();
         #[cfg(feature = "time")]
-        let timeout = handle.time().and_then(|t| t.before_park(index));
+        let mut timeout = handle.time().and_then(|t| t.before_park(index));
         #[cfg(not(feature = "time"))]
-        let timeout = None;
+        let mut timeout = None;
+        // Who sleeps in the I/O driver. On crowded CPUs
+        // (`Shared::crowded`), while another worker runs tasks, this one
+        // leaves the driver to it: the owner of the maintenance polls
+        // (`Shared::io_owner`) polls the OS at each maintenance and whenever
+        // its queue runs dry, and runs the tasks its events wake. The I/O
+        // load thus stays on the workers that run, instead of being split
+        // with a worker woken from the driver for each batch of events, who
+        // would only take turns for a CPU with another process's thread. So
+        // that I/O is not kept waiting behind a long task, the sleeper wakes
+        // every `IO_WATCH` and takes the driver if nobody polled it
+        // meanwhile; the last worker to park always takes it. With CPUs to
+        // spare, whoever parks first takes the driver, as before.
+        let shared = handle.multi_thread();
+        let mut may_drive = true;
+        if let Some(io) = handle.io() {
+            let running = shared.idle.num_unparked();
+            if running == 0 || !shared.capacity.crowded(running) {
+                core.watch_turns = None;
+            } else {
+                let turns = io.turns();
+                if core.watch_turns == Some(turns) {
+                    // Nobody polled during a whole watch: take it.
+                    core.watch_turns = None;
+                } else {
+                    core.watch_turns = Some(turns);
+                    may_drive = false;
+                    shared.release_io(index);
+                    timeout = Some(timeout.map_or(IO_WATCH, |t| t.min(IO_WATCH)));
+                }
+            }
+        }
         // The core sits in the context while events are dispatched and
         // timers fired, so the tasks they wake go to this worker's queue.
+        // (This worker, still counted as parked, runs them.)
+        core.dispatching_io = shared.capacity.crowded(shared.idle.num_unparked() + 1);
         *self.core.borrow_mut() = Some(core);
-        crate::runtime::drive::park(handle, &park, spins, timeout, spin_done, |dispatch| dispatch());
+        let events = crate::runtime::drive::park(handle, &park, spins, timeout, may_drive, spin_done, |dispatch| dispatch());
+        if let Some(core) = self.core.borrow_mut().as_mut() {
+            core.dispatching_io = false;
+        }
+        if events > 0 {
+            shared.claim_io(index, true);
+        }
         #[cfg(feature = "time")]
         if let Some(time) = handle.time() {
             time.after_park(index);
@@ -509,8 +580,12 @@ pub(crate) fn schedule_local(handle: &HandleInner, task: Notified, is_yield: boo
     // LIFO slot by a newer wake (a burst) wakes a sleeping worker, but not a
     // spinning one, which looks at every queue when its spin ends: waking it
     // at once would take half of the burst away from the caches it was woken
-    // on (broadcast_10: 1.13 -> 0.87 of Tokio's time).
-    let burst = if is_yield || !core.lifo_enabled {
+    // on (broadcast_10: 1.13 -> 0.87 of Tokio's time). Tasks woken by I/O
+    // events dispatched on crowded CPUs go to the back of the queue and wake
+    // nobody either: the worker that polled the driver runs them, rather than
+    // a worker that would take a CPU from another process (see
+    // `Shared::crowded`).
+    let burst = if is_yield || !core.lifo_enabled || core.dispatching_io {
         bump(&m.overflow_count, u64::from(core.run_queue.push_back(task, &shared.inject)));
         false
     } else {
