@@ -14,7 +14,12 @@
 //! * **multi-thread** (`Builder::new_multi_thread`, feature
 //!   `rt-multi-thread`): tasks run on a pool of worker threads (one per CPU
 //!   by default) that steal work from each other when they run dry; idle
-//!   workers spin briefly, then sleep.
+//!   workers spin briefly, then sleep. On Linux, kiso also watches how much
+//!   CPU time other processes take: when they leave the runtime fewer CPUs
+//!   than it has busy workers plus half a CPU, tasks woken by I/O stay on the
+//!   worker that polled the driver and idle workers are not woken to share a
+//!   backlog (a worker woken then would only take turns for a CPU with
+//!   another process). Nothing in the API changes, only where tasks run.
 //!
 //! # Examples
 //!
