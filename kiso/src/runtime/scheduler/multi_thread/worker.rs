@@ -495,9 +495,11 @@ impl Context {
         let index = core.index;
         let park = core.park.clone();
         #[cfg(feature = "time")]
+        #[cfg_attr(not(any(feature = "net", feature = "process", feature = "signal")), allow(unused_mut))]
         let mut timeout = handle.time().and_then(|t| t.before_park(index));
         #[cfg(not(feature = "time"))]
-        let mut timeout = None;
+        #[cfg_attr(not(any(feature = "net", feature = "process", feature = "signal")), allow(unused_mut))]
+        let mut timeout: Option<std::time::Duration> = None;
         // Who sleeps in the I/O driver. On crowded CPUs
         // (`Shared::crowded`), while another worker runs tasks, this one
         // leaves the driver to it: the owner of the maintenance polls
@@ -511,7 +513,9 @@ impl Context {
         // meanwhile; the last worker to park always takes it. With CPUs to
         // spare, whoever parks first takes the driver, as before.
         let shared = handle.multi_thread();
+        #[cfg_attr(not(any(feature = "net", feature = "process", feature = "signal")), allow(unused_mut))]
         let mut may_drive = true;
+        #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
         if let Some(io) = handle.io() {
             let running = shared.idle.num_unparked();
             if running == 0 || !shared.capacity.crowded(running) {
