@@ -513,11 +513,12 @@ impl Context {
         // meanwhile; the last worker to park always takes it. With CPUs to
         // spare, whoever parks first takes the driver, as before.
         let shared = handle.multi_thread();
+        // Workers running tasks (this one is counted as parked already).
+        let running = shared.idle.num_unparked();
         #[cfg_attr(not(any(feature = "net", feature = "process", feature = "signal")), allow(unused_mut))]
         let mut may_drive = true;
         #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
         if let Some(io) = handle.io() {
-            let running = shared.idle.num_unparked();
             if running == 0 || !shared.capacity.crowded(running) {
                 core.watch_turns = None;
             } else {
@@ -536,7 +537,7 @@ impl Context {
         // The core sits in the context while events are dispatched and
         // timers fired, so the tasks they wake go to this worker's queue.
         // (This worker, still counted as parked, runs them.)
-        core.dispatching_io = shared.capacity.crowded(shared.idle.num_unparked() + 1);
+        core.dispatching_io = shared.capacity.crowded(running + 1);
         *self.core.borrow_mut() = Some(core);
         let events = crate::runtime::drive::park(handle, &park, spins, timeout, may_drive, spin_done, |dispatch| dispatch());
         if let Some(core) = self.core.borrow_mut().as_mut() {
