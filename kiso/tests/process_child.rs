@@ -11,27 +11,6 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 use support::*;
 
-const CHILD_VAR: &str = "KISO_PROCESS_TEST_CHILD";
-
-/// Runs test `name` of this binary again, alone, in a child process, so
-/// that counting this process's children sees only its own.
-fn rerun_in_child(name: &str) {
-    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
-    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_VAR, name);
-    let out = with_timeout(move || cmd.output().unwrap());
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "child run of {name} failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "child did not run {name}:\n{stdout}"
-    );
-}
-
 /// The pids of this process's children, zombies included.
 fn children() -> Vec<u32> {
     let mut pids = Vec::new();
@@ -159,8 +138,9 @@ fn wait_with_output_collects_both_streams() {
 #[test]
 fn no_zombies_after_dropping_many_children() {
     const NAME: &str = "no_zombies_after_dropping_many_children";
-    if std::env::var(CHILD_VAR).as_deref() != Ok(NAME) {
-        rerun_in_child(NAME);
+    if !in_child(NAME) {
+        // Counting this process's children must see only its own.
+        rerun_in_child(NAME, None);
         return;
     }
     with_timeout(|| {

@@ -11,7 +11,6 @@ mod support;
 
 use kiso::runtime::{Builder, Handle, Runtime, RuntimeMetrics};
 use kiso::task::JoinHandle;
-use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::*;
@@ -57,36 +56,6 @@ fn occupy_workers(rt: &Runtime, n: usize) -> (mpsc::Sender<()>, Vec<JoinHandle<(
         })
         .collect();
     (release_tx, tasks)
-}
-
-const CHILD_VAR: &str = "KISO_RT_METRICS_CHILD";
-
-fn in_child(name: &str) -> bool {
-    std::env::var(CHILD_VAR).as_deref() == Ok(name)
-}
-
-/// Runs test `name` of this test binary again in a child process with
-/// `TOKIO_WORKER_THREADS` set to `workers` (or removed), and asserts that it
-/// ran and passed there.
-fn rerun_in_child(name: &str, workers: Option<&str>) {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_VAR, name);
-    match workers {
-        Some(v) => cmd.env("TOKIO_WORKER_THREADS", v),
-        None => cmd.env_remove("TOKIO_WORKER_THREADS"),
-    };
-    let out = with_timeout(move || cmd.output().unwrap());
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "child run of {name} failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "child did not run {name}:\n{stdout}"
-    );
 }
 
 #[test]

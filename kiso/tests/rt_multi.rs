@@ -19,7 +19,6 @@ use kiso::task::{self, JoinHandle};
 use std::collections::HashSet;
 use std::future::{pending, poll_fn, Future};
 use std::pin::pin;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::task::{Poll, Waker};
@@ -152,38 +151,6 @@ fn assert_distinct_workers(seen: &[Seen], n: usize, workers: usize) {
     assert!(indices.iter().all(|&i| i < workers), "{seen:?}");
     let me = thread::current().id();
     assert!(seen.iter().all(|s| s.thread != me));
-}
-
-const CHILD_VAR: &str = "KISO_RT_MULTI_CHILD";
-
-/// True in the child process started by `rerun_in_child(name, ..)`.
-fn in_child(name: &str) -> bool {
-    std::env::var(CHILD_VAR).as_deref() == Ok(name)
-}
-
-/// Runs test `name` of this test binary again in a child process, with the
-/// environment variable `TOKIO_WORKER_THREADS` set to `workers` (or
-/// removed), so the variable never leaks into other tests. Asserts that the
-/// child ran exactly that test and that it passed.
-fn rerun_in_child(name: &str, workers: Option<&str>) {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_VAR, name);
-    match workers {
-        Some(v) => cmd.env("TOKIO_WORKER_THREADS", v),
-        None => cmd.env_remove("TOKIO_WORKER_THREADS"),
-    };
-    let out = with_timeout(move || cmd.output().unwrap());
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "child run of {name} failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "child did not run {name}:\n{stdout}"
-    );
 }
 
 #[test]

@@ -12,10 +12,7 @@ mod support;
 use futures::FutureExt;
 use kiso::signal::unix::{signal, SignalKind};
 use std::os::raw::c_int;
-use std::process::Command;
 use support::*;
-
-const CHILD_VAR: &str = "KISO_SIGNAL_TEST_CHILD";
 
 extern "C" {
     fn raise(sig: c_int) -> c_int;
@@ -30,35 +27,11 @@ fn send(kind: SignalKind) {
     assert_eq!(rc, 0, "raise failed");
 }
 
-/// True in the child process started by `rerun_in_child(name)`.
-fn in_child(name: &str) -> bool {
-    std::env::var(CHILD_VAR).as_deref() == Ok(name)
-}
-
-/// Runs test `name` of this binary again, alone, in a child process and
-/// asserts that it ran and passed.
-fn rerun_in_child(name: &str) {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_VAR, name);
-    let out = with_timeout(move || cmd.output().unwrap());
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "child run of {name} failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "child did not run {name}:\n{stdout}"
-    );
-}
-
 /// Reruns the calling test in a child unless this is that child.
 macro_rules! isolate {
     ($name:literal) => {
         if !in_child($name) {
-            rerun_in_child($name);
+            rerun_in_child($name, None);
             return;
         }
     };

@@ -77,6 +77,41 @@ pub fn with_timeout<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -
     }
 }
 
+/// Marks the child process of [`rerun_in_child`]: holds the name of the test
+/// it reruns.
+pub const CHILD_VAR: &str = "KISO_TEST_CHILD";
+
+/// True in the child process started by `rerun_in_child(name, ..)`.
+pub fn in_child(name: &str) -> bool {
+    std::env::var(CHILD_VAR).as_deref() == Ok(name)
+}
+
+/// Runs test `name` of this test binary again, alone, in a child process,
+/// with `TOKIO_WORKER_THREADS` set to `workers` (or removed, so that it never
+/// leaks in), and asserts that the child ran exactly that test and that it
+/// passed. For tests that need a process of their own (signals, children,
+/// environment variables).
+pub fn rerun_in_child(name: &str, workers: Option<&str>) {
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_VAR, name);
+    match workers {
+        Some(v) => cmd.env("TOKIO_WORKER_THREADS", v),
+        None => cmd.env_remove("TOKIO_WORKER_THREADS"),
+    };
+    let out = with_timeout(move || cmd.output().unwrap());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "child run of {name} failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("1 passed"),
+        "child did not run {name}:\n{stdout}"
+    );
+}
+
 pub fn current_thread() -> kiso::runtime::Runtime {
     kiso::runtime::Builder::new_current_thread()
         .enable_all()
